@@ -1,0 +1,98 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/** The oldest aws-cdk-lib we support; it installs cleanly beside cdk-nag 3. */
+const CDK_VERSION = '2.257.0';
+const CONSTRUCTS_VERSION = '10.5.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-cross-account-cicd',
+  description:
+    'A secure baseline for cross-account CI/CD on AWS: a shared KMS key and artifact buckets in a CICD account, and narrow pipeline and read-only roles in every target account.',
+  author: 'cdk-cross-account-cicd contributors',
+  authorAddress: 'cdk-cross-account-cicd@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-cross-account-cicd/cdk-cross-account-cicd.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'codepipeline', 'cross-account', 'cicd', 'kms', 's3', 'iam'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
+  jsiiVersion: '~6.0.0',
+
+  // The project's CI is `.ci/run`; no hosted workflows are generated.
+  github: false,
+  release: false,
+
+  devDeps: [
+    'cdk-nag@^3',
+    '@cloud-copilot/iam-simulate',
+    'aws-cdk',
+  ],
+
+  publishToPypi: {
+    distName: 'cdk-cross-account-cicd',
+    module: 'cdk_cross_account_cicd',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkcrossaccountcicd',
+    mavenGroupId: 'io.github.cdkcrossaccountcicd',
+    mavenArtifactId: 'cdk-cross-account-cicd',
+  },
+
+  // One development tsconfig at the root type-checks src, test, examples and projenrc;
+  // eslint and the test task use it.
+  typecheckTests: true,
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc', 'build-tools'],
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+  jestOptions: {
+    // Snapshots never update themselves: `--ci` fails on a missing or changed snapshot.
+    updateSnapshot: UpdateSnapshot.NEVER,
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    exclude: ['lib', 'dist', '**/cdk.out', 'test/consumers', '.emulator'],
+  },
+});
+
+
+// Package all three targets (npm, PyPI wheel, Maven repository) whether or not CI is set,
+// then prove each language works by running the consumer suites on what was packaged.
+const packageAll = project.tasks.tryFind('package-all')!;
+const testConsumers = project.addTask('test:consumers', {
+  description: 'Run the Python and Java consumer suites against the packages in dist/',
+});
+const testPython = project.addTask('test:consumers:python', {
+  description: 'Install the built wheel into a fresh virtual environment and run the pytest suite',
+  exec: 'bash test/consumers/python/run.sh',
+});
+const testJava = project.addTask('test:consumers:java', {
+  description: 'Run the JUnit suite against the jar in dist/java and aws-cdk-lib from Maven Central',
+  exec: 'bash test/consumers/java/run.sh',
+});
+testConsumers.spawn(testPython);
+testConsumers.spawn(testJava);
+
+// Added after the project's own patterns, which re-include /test/ as a whole.
+project.gitignore.exclude(
+  '/test/consumers/python/.venv/',
+  '.pytest_cache/',
+  '__pycache__/',
+  '/test/consumers/java/target/',
+  'cdk.out/',
+  '/.emulator/',
+);
+
+project.npmignore?.exclude('/examples/', '/.ci/', '/docs/', '/scripts/');
+
+project.packageTask.reset();
+project.packageTask.spawn(packageAll);
+project.packageTask.spawn(testConsumers);
+
+project.synth();

@@ -1,0 +1,115 @@
+import { Token } from 'aws-cdk-lib';
+
+/**
+ * Collects invalid props of one construct and throws them together, so that a user
+ * sees every mistake of a configuration at once. Each message names the prop, shows
+ * the value received and says what is allowed.
+ */
+export class PropErrors {
+  private readonly problems: string[] = [];
+
+  constructor(private readonly construct: string) {}
+
+  /** Records that `prop` has the invalid `value`; `allowed` says what would be accepted. */
+  public add(prop: string, value: unknown, allowed: string): void {
+    this.problems.push(`${prop}: got ${show(value)}; ${allowed}`);
+  }
+
+  public get count(): number {
+    return this.problems.length;
+  }
+
+  /** Throws one Error listing every recorded problem, if there is any. */
+  public throwIfAny(): void {
+    if (this.problems.length === 0) {
+      return;
+    }
+    const list = this.problems.map((p) => `  - ${p}`).join('\n');
+    throw new Error(`${this.construct}: invalid props:\n${list}`);
+  }
+}
+
+/** Renders a prop value for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') {
+    if (Token.isUnresolved(value)) {
+      return `an unresolved token (${value})`;
+    }
+    return JSON.stringify(value);
+  }
+  if (value === undefined) {
+    return 'undefined';
+  }
+  if (typeof value === 'number' && Token.isUnresolved(value)) {
+    return 'an unresolved token';
+  }
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+/** Role unique IDs: `AROA` followed by 17 upper-case letters or digits. */
+const ROLE_ID = /^AROA[A-Z0-9]{16,124}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const ORG_PATH = /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*\/?\*?$/;
+const PARTITION = '(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}):role\\/((?:[\\x21-\\x7E]+\\/)*)?([\\w+=,.@-]{1,64})$`);
+const PRINCIPAL_ARN = new RegExp(
+  `^arn:${PARTITION}:(?:iam::(\\d{12}):(?:role|user)\\/[\\x21-\\x7E]+|sts::(\\d{12}):assumed-role\\/[\\w+=,.@-]+\\/[\\w+=,.@-]+|iam::(\\d{12}):root)$`,
+);
+const MANAGED_POLICY_ARN = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}|aws):policy\\/[\\x21-\\x7E]+$`);
+
+/** True when `value` is a token that only resolves at deploy time. */
+export function isToken(value: string | undefined): boolean {
+  return value !== undefined && Token.isUnresolved(value);
+}
+
+export function isAccountId(value: unknown): boolean {
+  return typeof value === 'string' && ACCOUNT_ID.test(value);
+}
+
+export const ACCOUNT_ID_RULE = 'allowed: a 12-digit AWS account ID as a string, e.g. "111111111111" (quote it: numbers lose leading zeros)';
+
+export function isRoleId(value: string): boolean {
+  return ROLE_ID.test(value);
+}
+
+export const ROLE_ID_RULE =
+  'allowed: an IAM role unique ID (starts with "AROA"; "AIDA" is a user, "AKIA"/"ASIA" are access keys), as returned in a role\'s RoleId attribute';
+
+export function isRoleName(value: string): boolean {
+  return ROLE_NAME.test(value);
+}
+
+export function isOrganizationId(value: string): boolean {
+  return ORG_ID.test(value);
+}
+
+export const ORGANIZATION_ID_RULE = 'allowed: an AWS Organizations ID such as "o-a1b2c3d4e5" ("o-" and 10 to 32 lower-case letters or digits)';
+
+export function isOrganizationPath(value: string): boolean {
+  return ORG_PATH.test(value);
+}
+
+export const ORGANIZATION_PATH_RULE =
+  'allowed: an organization entity path such as "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*" (organization ID, root, then organizational units)';
+
+/** Returns the account of an IAM role ARN, or undefined when `value` is not a role ARN. */
+export function roleArnAccount(value: string): string | undefined {
+  const m = ROLE_ARN.exec(value);
+  return m ? m[2] : undefined;
+}
+
+/** Returns the account of an IAM principal ARN (role, user, root, assumed role), or undefined. */
+export function principalArnAccount(value: string): string | undefined {
+  const m = PRINCIPAL_ARN.exec(value);
+  return m ? (m[2] ?? m[3] ?? m[4]) : undefined;
+}
+
+export function isManagedPolicyArn(value: string): boolean {
+  return MANAGED_POLICY_ARN.test(value);
+}
