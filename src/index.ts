@@ -1,0 +1,2 @@
+export * from './target-account';
+export * from './cicd-artifact-store';

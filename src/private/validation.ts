@@ -55,7 +55,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_ID = /^AROA[A-Z0-9]{16,124}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
-const ORG_PATH = /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*\/?\*?$/;
+const ORG_PATH = /^o-[a-z0-9]{10,32}\/(\*|r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)*\*?)$/;
 const PARTITION = '(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
 const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}):role\\/((?:[\\x21-\\x7E]+\\/)*)?([\\w+=,.@-]{1,64})$`);
 const PRINCIPAL_ARN = new RegExp(

@@ -1,0 +1,637 @@
+import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IConstruct } from 'constructs';
+import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
+import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
+import { pascal, TargetStatements } from './private/target-statements';
+import {
+  ACCOUNT_ID_RULE,
+  isAccountId,
+  isOrganizationId,
+  isOrganizationPath,
+  isRoleId,
+  isToken,
+  ORGANIZATION_ID_RULE,
+  ORGANIZATION_PATH_RULE,
+  PropErrors,
+  ROLE_ID_RULE,
+  roleArnAccount,
+} from './private/validation';
+import { TargetAccount } from './target-account';
+
+/**
+ * The artifact store of a CICD account: a KMS key and two S3 buckets, one for pipeline
+ * artifacts and one for CloudFormation templates.
+ */
+export interface ICicdArtifactStore extends IConstruct {
+  /** The KMS key that encrypts both buckets. */
+  readonly encryptionKey: kms.IKey;
+
+  /** The bucket for pipeline artifacts. */
+  readonly artifactsBucket: s3.IBucket;
+
+  /** The bucket for CloudFormation templates. */
+  readonly templatesBucket: s3.IBucket;
+
+  /**
+   * Grants reading artifacts and templates, and decrypting with the key.
+   *
+   * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
+   * the store's key and bucket policies only when its account is one of the store's targets.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants reading and writing artifacts, reading templates, and using the key to encrypt
+   * and decrypt.
+   *
+   * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
+   * the store's key and bucket policies only when its account is one of the store's targets.
+   */
+  grantReadWrite(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * Attributes of an existing artifact store, for stacks that use it.
+ */
+export interface CicdArtifactStoreAttributes {
+  /** The ARN of the store's KMS key (`arn:aws:kms:REGION:ACCOUNT:key/ID`). */
+  readonly keyArn: string;
+
+  /** The name of the bucket for pipeline artifacts. */
+  readonly artifactsBucketName: string;
+
+  /** The name of the bucket for CloudFormation templates. */
+  readonly templatesBucketName: string;
+}
+
+/**
+ * Properties of a `CicdArtifactStore`.
+ */
+export interface CicdArtifactStoreProps {
+  /**
+   * The accounts that pipelines deploy into; their principals may read and write artifacts
+   * and read templates.
+   *
+   * A target in the store's own account gets no cross-account statement: its own IAM
+   * policies suffice (single-account mode).
+   *
+   * @default - no account is listed (give `organizationId` or `organizationPaths` instead)
+   */
+  readonly targetAccounts?: TargetAccount[];
+
+  /**
+   * Admit every principal of this AWS Organization (`aws:PrincipalOrgID`), instead of or in
+   * addition to `targetAccounts`. Policies stay the same size whatever the number of accounts.
+   *
+   * @default - no organization
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Admit the principals of accounts under these organization paths
+   * (`aws:PrincipalOrgPaths`), such as `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`. With
+   * `organizationId`, a principal must match both.
+   *
+   * @default - no organization path
+   */
+  readonly organizationPaths?: string[];
+
+  /**
+   * The prefix of the artifacts bucket's name; the full name is `PREFIX-ACCOUNT-REGION`,
+   * which other accounts can compute.
+   *
+   * @default 'cicd-artifacts'
+   */
+  readonly artifactsBucketPrefix?: string;
+
+  /**
+   * The prefix of the templates bucket's name; the full name is `PREFIX-ACCOUNT-REGION`.
+   *
+   * @default 'cicd-templates'
+   */
+  readonly templatesBucketPrefix?: string;
+
+  /**
+   * The alias of the KMS key. Target accounts find the key by it.
+   *
+   * @default 'alias/cicd/artifacts'
+   */
+  readonly keyAlias?: string;
+
+  /**
+   * What happens to the key and the buckets when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long a replaced or deleted version of an artifact or template is kept.
+   *
+   * @default Duration.days(90)
+   */
+  readonly noncurrentVersionRetention?: Duration;
+
+  /**
+   * The bucket that receives the server access logs of both buckets.
+   *
+   * @default - a bucket is created for the logs (SSE-S3, TLS only, retained)
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * Whether target accounts may also write to the templates bucket.
+   *
+   * @default false - the CICD account writes templates; targets only read them
+   */
+  readonly targetsCanWriteTemplates?: boolean;
+
+  /**
+   * Export the stack outputs (key ARN, bucket names and ARNs) under names that start with
+   * this prefix, such as `cicd-artifacts` (`cicd-artifacts-KeyArn`). Letters, digits, `-`
+   * and `:`.
+   *
+   * @default - the outputs are not exported
+   */
+  readonly outputExportPrefix?: string;
+}
+
+const DEFAULT_ARTIFACTS_PREFIX = 'cicd-artifacts';
+const DEFAULT_TEMPLATES_PREFIX = 'cicd-templates';
+const DEFAULT_KEY_ALIAS = 'alias/cicd/artifacts';
+const DEFAULT_RETENTION_DAYS = 90;
+/** The longest region name, for checking a bucket name whose region is known only at deploy time. */
+const LONGEST_REGION = 14;
+const TARGET_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
+const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
+const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+const EXPORT_PREFIX = /^[A-Za-z0-9:-]{1,200}$/;
+
+/**
+ * The grants that target accounts, an imported store and the store itself share.
+ */
+abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactStore {
+  public abstract readonly encryptionKey: kms.IKey;
+  public abstract readonly artifactsBucket: s3.IBucket;
+  public abstract readonly templatesBucket: s3.IBucket;
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, false);
+  }
+
+  public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, true);
+  }
+
+  /** The key's ARN and conditions, as an identity policy in the grantee's stack names them. */
+  protected abstract keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions;
+
+  /** The bucket's ARN, as an identity policy in the grantee's stack names it. */
+  protected abstract bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string;
+
+  protected templatesWritable(): boolean {
+    return false;
+  }
+
+  private grant(grantee: iam.IGrantable, write: boolean): iam.Grant {
+    const artifacts = this.bucketArnFor(grantee, this.artifactsBucket);
+    const templates = this.bucketArnFor(grantee, this.templatesBucket);
+    const writeTemplates = write && this.templatesWritable();
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: write ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
+      resourceArns: [artifacts, `${artifacts}/*`],
+      scope: this,
+    }).combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: writeTemplates ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
+      resourceArns: [templates, `${templates}/*`],
+      scope: this,
+    })).combine(iam.Grant.addToPrincipal({
+      ...this.keyGrant(grantee, write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS),
+      scope: this,
+    }));
+  }
+}
+
+/**
+ * The artifact store of a CICD account: a KMS key and two S3 buckets (pipeline artifacts,
+ * CloudFormation templates) whose policies admit exactly the target accounts, or exactly
+ * some roles in them, or an AWS Organization, and nobody else.
+ *
+ * Both buckets are encrypted with the key (SSE-KMS with bucket keys), versioned, private,
+ * TLS 1.2+ only, owned by the bucket owner, logged, and retained when the stack is deleted.
+ * Uploads encrypted otherwise than with the key are denied.
+ *
+ * @example
+ *
+ * new CicdArtifactStore(this, 'Store', {
+ *   targetAccounts: [
+ *     { name: 'nonprod', accountId: '222222222222' },
+ *     { name: 'prod', accountId: '777777777777' },
+ *   ],
+ * });
+ */
+export class CicdArtifactStore extends CicdArtifactStoreBase {
+  /**
+   * Uses an existing artifact store, given its key ARN and bucket names.
+   *
+   * The imported key and buckets cannot have their policies changed: the store's own stack
+   * decides who is admitted.
+   */
+  public static fromArtifactStoreAttributes(scope: Construct, id: string, attrs: CicdArtifactStoreAttributes): ICicdArtifactStore {
+    return new ImportedCicdArtifactStore(scope, id, attrs);
+  }
+
+  /**
+   * The name of an artifact store's bucket: `PREFIX-ACCOUNT-REGION`.
+   *
+   * @param prefix the bucket's prefix, such as `cicd-artifacts`
+   * @param account the CICD account's ID
+   * @param region the CICD account's region
+   */
+  public static bucketName(prefix: string, account: string, region: string): string {
+    return `${prefix}-${account}-${region}`;
+  }
+
+  public readonly encryptionKey: kms.IKey;
+  public readonly artifactsBucket: s3.IBucket;
+  public readonly templatesBucket: s3.IBucket;
+
+  /** The alias of the key, such as `alias/cicd/artifacts`. */
+  public readonly keyAlias: string;
+
+  /** The accounts admitted, as given. */
+  public readonly targetAccounts: TargetAccount[];
+
+  /** The bucket that receives the server access logs of both buckets. */
+  public readonly serverAccessLogsBucket: s3.IBucket;
+
+  private readonly targetsCanWriteTemplates: boolean;
+  private readonly keyPolicy: iam.PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: CicdArtifactStoreProps = {}) {
+    const stack = Stack.of(scope);
+    validate(stack, props);
+    super(scope, id);
+
+    const targets = props.targetAccounts ?? [];
+    this.targetAccounts = targets;
+    this.keyAlias = props.keyAlias ?? DEFAULT_KEY_ALIAS;
+    this.targetsCanWriteTemplates = props.targetsCanWriteTemplates ?? false;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const retention = props.noncurrentVersionRetention ?? Duration.days(DEFAULT_RETENTION_DAYS);
+
+    if (targets.length === 0 && !props.organizationId && !props.organizationPaths) {
+      Annotations.of(this).addWarningV2('cdk-cross-account-cicd:noTargetAccounts',
+        'CicdArtifactStore: neither targetAccounts nor organizationId/organizationPaths is given, so no other account can use the store. '
+        + 'List the accounts pipelines deploy into, or acknowledge this warning for a store used by its own account only.');
+    }
+
+    const audience = new TargetStatements(this, {
+      targetAccounts: targets,
+      organizationId: props.organizationId,
+      organizationPaths: props.organizationPaths,
+    });
+
+    // KMS key: rotated, administered by this account through IAM, used (never administered,
+    // never granted onwards) by the audience.
+    this.keyPolicy = new iam.PolicyDocument({
+      minimize: false,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'AdministerKeyFromThisAccount',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ['kms:*'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    const key = new kms.Key(this, 'Key', {
+      description: `Encrypts the CICD artifact store (${this.keyAlias})`,
+      enableKeyRotation: true,
+      removalPolicy,
+      policy: this.keyPolicy,
+    });
+    for (const statement of audience.statements({
+      sid: 'UseKeyFromTargets',
+      actions: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS],
+      resources: ['*'],
+    })) {
+      key.addToResourcePolicy(statement);
+    }
+    key.addAlias(this.keyAlias);
+    this.encryptionKey = key;
+
+    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? new s3.Bucket(this, 'AccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      removalPolicy,
+      lifecycleRules: [{ id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: retention }],
+    });
+
+    const bucket = (cid: string, prefix: string, writable: boolean, sid: string) => {
+      const b = new s3.Bucket(this, cid, {
+        bucketName: CicdArtifactStore.bucketName(prefix, stack.account, stack.region),
+        encryption: s3.BucketEncryption.KMS,
+        encryptionKey: key,
+        bucketKeyEnabled: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        enforceSSL: true,
+        minimumTLSVersion: 1.2,
+        versioned: true,
+        removalPolicy,
+        lifecycleRules: [{
+          id: 'ExpireNoncurrentVersions',
+          noncurrentVersionExpiration: retention,
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        }],
+      });
+      // Server access logs, set on the resource and allowed by a bucket policy on the logs
+      // bucket, whatever the app's feature flags say (the CDK's own option may fall back to an ACL).
+      (b.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+        destinationBucketName: this.serverAccessLogsBucket.bucketName,
+        logFilePrefix: `${prefix}/`,
+      };
+      this.serverAccessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid: `S3ServerAccessLogsFor${cid}`,
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.serverAccessLogsBucket.arnForObjects(`${prefix}/*`)],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': b.bucketArn },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }));
+      // Objects are encrypted with the store's key: the bucket default does it for uploads
+      // that name no encryption; uploads that name another one are denied.
+      b.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyUploadsNotEncryptedWithKms',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [b.arnForObjects('*')],
+        conditions: {
+          'StringNotEquals': { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          'Null': { 's3:x-amz-server-side-encryption': 'false' },
+        },
+      }));
+      b.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyUploadsWithAnotherKey',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [b.arnForObjects('*')],
+        conditions: {
+          'StringNotEquals': { 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn },
+          'Null': { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+        },
+      }));
+      for (const statement of audience.statements({
+        sid,
+        actions: writable ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
+        resources: [b.bucketArn, b.arnForObjects('*')],
+      })) {
+        b.addToResourcePolicy(statement);
+      }
+      return b;
+    };
+
+    this.artifactsBucket = bucket('ArtifactsBucket', props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, true, 'ReadWriteArtifactsFromTargets');
+    this.templatesBucket = bucket('TemplatesBucket', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
+      this.targetsCanWriteTemplates, this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets');
+
+    this.node.addValidation({ validate: () => this.validatePolicySizes() });
+
+    const output = (oid: string, value: string, description: string) => new CfnOutput(this, oid, {
+      value,
+      description,
+      exportName: props.outputExportPrefix ? `${props.outputExportPrefix}-${oid}` : undefined,
+    });
+    output('KeyArn', key.keyArn, 'ARN of the KMS key of the CICD artifact store');
+    output('ArtifactsBucketName', this.artifactsBucket.bucketName, 'Name of the bucket for pipeline artifacts');
+    output('ArtifactsBucketArn', this.artifactsBucket.bucketArn, 'ARN of the bucket for pipeline artifacts');
+    output('TemplatesBucketName', this.templatesBucket.bucketName, 'Name of the bucket for CloudFormation templates');
+    output('TemplatesBucketArn', this.templatesBucket.bucketArn, 'ARN of the bucket for CloudFormation templates');
+  }
+
+  protected templatesWritable(): boolean {
+    return this.targetsCanWriteTemplates;
+  }
+
+  protected keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
+    if (sameStack(this, grantee)) {
+      return { grantee, actions, resourceArns: [this.encryptionKey.keyArn] };
+    }
+    // The key's ID is known only after deploying; another stack names the key by its alias.
+    const stack = this.requireLiteralEnv(grantee);
+    return {
+      grantee,
+      actions,
+      resourceArns: [`arn:${Aws.PARTITION}:kms:${stack.region}:${stack.account}:key/*`],
+      conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': this.keyAlias } },
+    };
+  }
+
+  protected bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string {
+    if (sameStack(this, grantee)) {
+      return bucket.bucketArn;
+    }
+    this.requireLiteralEnv(grantee);
+    return `arn:${Aws.PARTITION}:s3:::${bucket.bucketName}`;
+  }
+
+  private requireLiteralEnv(grantee: iam.IGrantable): Stack {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+      throw new Error(`CicdArtifactStore ${this.node.path}: cannot grant access to ${grantee.grantPrincipal} in another stack, because the store's stack `
+        + `has no literal account and region (env). Give the store's stack an env, or use CicdArtifactStore.fromArtifactStoreAttributes() in the other stack.`);
+    }
+    return stack;
+  }
+
+  private validatePolicySizes(): string[] {
+    const errors: string[] = [];
+    const check = (what: string, doc: iam.PolicyDocument | undefined, quota: number) => {
+      const error = doc ? checkPolicySize(this, what, doc, quota) : undefined;
+      if (error) {
+        errors.push(error);
+      }
+    };
+    check(`The key policy of ${this.node.path}/Key`, this.keyPolicy, KEY_POLICY_QUOTA);
+    check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    check(`The bucket policy of ${this.node.path}/TemplatesBucket`, (this.templatesBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    return errors;
+  }
+}
+
+class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
+  public readonly encryptionKey: kms.IKey;
+  public readonly artifactsBucket: s3.IBucket;
+  public readonly templatesBucket: s3.IBucket;
+
+  constructor(scope: Construct, id: string, attrs: CicdArtifactStoreAttributes) {
+    const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes');
+    if (!isToken(attrs.keyArn) && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/.test(attrs.keyArn)) {
+      errors.add('keyArn', attrs.keyArn, 'allowed: a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"');
+    }
+    for (const prop of ['artifactsBucketName', 'templatesBucketName'] as const) {
+      const name = attrs[prop];
+      if (!isToken(name) && !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+        errors.add(prop, name, 'allowed: an S3 bucket name of 3 to 63 lower-case letters, digits and hyphens, without dots');
+      }
+    }
+    errors.throwIfAny();
+    super(scope, id);
+    this.encryptionKey = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
+    this.artifactsBucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactsBucket', {
+      bucketName: attrs.artifactsBucketName,
+      encryptionKey: this.encryptionKey,
+    });
+    this.templatesBucket = s3.Bucket.fromBucketAttributes(this, 'TemplatesBucket', {
+      bucketName: attrs.templatesBucketName,
+      encryptionKey: this.encryptionKey,
+    });
+  }
+
+  protected keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
+    return { grantee, actions, resourceArns: [this.encryptionKey.keyArn] };
+  }
+
+  protected bucketArnFor(_grantee: iam.IGrantable, bucket: s3.IBucket): string {
+    return bucket.bucketArn;
+  }
+}
+
+function sameStack(a: IConstruct, b: iam.IGrantable): boolean {
+  return Construct.isConstruct(b) && Stack.of(a) === Stack.of(b as unknown as IConstruct);
+}
+
+function validate(stack: Stack, props: CicdArtifactStoreProps): void {
+  const errors = new PropErrors('CicdArtifactStore');
+  const targets = props.targetAccounts ?? [];
+  const seenAccounts = new Map<string, string>();
+  const seenNames = new Map<string, string>();
+
+  targets.forEach((t, i) => {
+    const at = `targetAccounts[${i}]`;
+    if (typeof t.name !== 'string' || isToken(t.name) || !TARGET_NAME.test(t.name)) {
+      errors.add(`${at}.name`, t.name, 'allowed: 1 to 32 letters, digits and hyphens, starting with a letter, such as "nonprod"');
+    } else {
+      const key = pascal(t.name).toLowerCase();
+      if (seenNames.has(key)) {
+        errors.add(`${at}.name`, t.name, `allowed: a name used by no other target (it clashes with ${JSON.stringify(seenNames.get(key))})`);
+      }
+      seenNames.set(key, t.name);
+    }
+    if (typeof t.accountId === 'string' && isToken(t.accountId)) {
+      errors.add(`${at}.accountId`, t.accountId, 'allowed: a literal account ID; tokens resolved at deploy time cannot be checked nor grouped into policies');
+    } else if (!isAccountId(t.accountId)) {
+      errors.add(`${at}.accountId`, t.accountId, ACCOUNT_ID_RULE);
+    } else {
+      if (seenAccounts.has(t.accountId)) {
+        errors.add(`${at}.accountId`, t.accountId, `allowed: an account listed once (it is already target ${JSON.stringify(seenAccounts.get(t.accountId))}); list several roles of one account in its roleIds or roleArns`);
+      }
+      seenAccounts.set(t.accountId, t.name);
+    }
+    if (t.roleIds !== undefined) {
+      if (t.roleIds.length === 0) {
+        errors.add(`${at}.roleIds`, t.roleIds, 'allowed: at least one role unique ID; omit roleIds to admit the whole account');
+      }
+      t.roleIds.forEach((roleId, j) => {
+        if (typeof roleId !== 'string' || isToken(roleId) || !isRoleId(roleId)) {
+          errors.add(`${at}.roleIds[${j}]`, roleId, isToken(roleId) ? 'allowed: a literal role unique ID, not a token' : ROLE_ID_RULE);
+        }
+      });
+    }
+    if (t.roleArns !== undefined) {
+      if (t.roleArns.length === 0) {
+        errors.add(`${at}.roleArns`, t.roleArns, 'allowed: at least one role ARN; omit roleArns to admit the whole account');
+      }
+      t.roleArns.forEach((arn, j) => {
+        const account = typeof arn === 'string' && !isToken(arn) ? roleArnAccount(arn) : undefined;
+        if (account === undefined) {
+          errors.add(`${at}.roleArns[${j}]`, arn, 'allowed: a literal IAM role ARN such as "arn:aws:iam::222222222222:role/cicd-pipeline"');
+        } else if (isAccountId(t.accountId) && account !== t.accountId) {
+          errors.add(`${at}.roleArns[${j}]`, arn, `allowed: a role of the target's own account ${t.accountId}`);
+        }
+      });
+    }
+  });
+
+  if (props.organizationId !== undefined && (isToken(props.organizationId) || !isOrganizationId(props.organizationId))) {
+    errors.add('organizationId', props.organizationId, ORGANIZATION_ID_RULE);
+  }
+  if (props.organizationPaths !== undefined) {
+    if (props.organizationPaths.length === 0) {
+      errors.add('organizationPaths', props.organizationPaths, 'allowed: at least one path; omit organizationPaths to admit no organization path');
+    }
+    props.organizationPaths.forEach((p, i) => {
+      if (isToken(p) || !isOrganizationPath(p)) {
+        errors.add(`organizationPaths[${i}]`, p, ORGANIZATION_PATH_RULE);
+      } else if (props.organizationId && isOrganizationId(props.organizationId) && !p.startsWith(`${props.organizationId}/`)) {
+        errors.add(`organizationPaths[${i}]`, p, `allowed: a path in the organization ${props.organizationId}`);
+      }
+    });
+  }
+
+  const prefixes: Array<[string, string | undefined]> = [
+    ['artifactsBucketPrefix', props.artifactsBucketPrefix],
+    ['templatesBucketPrefix', props.templatesBucketPrefix],
+  ];
+  for (const [prop, prefix] of prefixes) {
+    if (prefix === undefined) {
+      continue;
+    }
+    const problem = bucketPrefixProblem(stack, prefix);
+    if (problem) {
+      errors.add(prop, prefix, problem);
+    }
+  }
+  if ((props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX) === (props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX)) {
+    errors.add('templatesBucketPrefix', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX, 'allowed: a prefix other than artifactsBucketPrefix (the two buckets need different names)');
+  }
+  if (props.keyAlias !== undefined
+    && (isToken(props.keyAlias) || !KEY_ALIAS.test(props.keyAlias) || props.keyAlias.startsWith('alias/aws/'))) {
+    errors.add('keyAlias', props.keyAlias, 'allowed: "alias/" followed by 1 to 250 letters, digits, "/", "_" and "-", not starting with "alias/aws/"');
+  }
+  const retention = props.noncurrentVersionRetention;
+  if (retention !== undefined && !Token.isUnresolved(retention.toSeconds())) {
+    const days = retention.toDays({ integral: false });
+    if (days < 1 || !Number.isInteger(days)) {
+      errors.add('noncurrentVersionRetention', retention.toString(), 'allowed: a whole number of days, at least 1');
+    }
+  }
+  if (props.outputExportPrefix !== undefined && (isToken(props.outputExportPrefix) || !EXPORT_PREFIX.test(props.outputExportPrefix))) {
+    errors.add('outputExportPrefix', props.outputExportPrefix, 'allowed: 1 to 200 letters, digits, "-" and ":" (CloudFormation export names)');
+  }
+  errors.throwIfAny();
+}
+
+/** Why `PREFIX-ACCOUNT-REGION` would not be a valid, dot-free bucket name, or undefined. */
+function bucketPrefixProblem(stack: Stack, prefix: string): string | undefined {
+  if (isToken(prefix)) {
+    return 'allowed: a literal prefix; other accounts compute the bucket name from it';
+  }
+  const allowed = 'allowed: lower-case letters, digits and hyphens, starting and ending with a letter or digit (no dots)';
+  if (!BUCKET_PREFIX.test(prefix)) {
+    return allowed;
+  }
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(prefix)) {
+    return 'allowed: a prefix not starting with "xn--", "sthree-" or "amzn-s3-demo-" (reserved by S3)';
+  }
+  const regionLength = Token.isUnresolved(stack.region) ? LONGEST_REGION : stack.region.length;
+  const length = prefix.length + 1 + 12 + 1 + regionLength;
+  if (length > 63) {
+    return `allowed: at most ${63 - 14 - regionLength} characters, so that PREFIX-ACCOUNT-REGION stays within the 63 characters of a bucket name (it would be ${length})`;
+  }
+  return undefined;
+}

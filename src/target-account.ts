@@ -1,0 +1,43 @@
+/**
+ * An AWS account that pipelines in the CICD account deploy into.
+ *
+ * By default every IAM principal of the account whose own IAM policies allow it may use the
+ * artifact store. Give `roleIds` and/or `roleArns` to admit only some roles of the account;
+ * a principal matching either list is admitted.
+ */
+export interface TargetAccount {
+  /**
+   * A short name for the account, such as `nonprod` or `prod`.
+   *
+   * Used in construct IDs, CloudFormation condition names, SSM parameter paths and export
+   * names: 1 to 32 characters, letters, digits and hyphens, starting with a letter.
+   */
+  readonly name: string;
+
+  /**
+   * The 12-digit AWS account ID, as a string.
+   */
+  readonly accountId: string;
+
+  /**
+   * Admit only the roles with these unique IDs (`AROA…`, the `RoleId` attribute of a role).
+   *
+   * Resource policies test them with the `aws:userId` condition key. A unique ID changes when
+   * a role is deleted and created again: the policy then fails closed until it is updated.
+   *
+   * @default - not narrowed by role ID
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+   */
+  readonly roleIds?: string[];
+
+  /**
+   * Admit only the roles with these ARNs (`arn:aws:iam::ACCOUNT:role/NAME`).
+   *
+   * Resource policies test them with the `aws:PrincipalArn` condition key, so the roles need
+   * not exist when the policies are deployed, and a role recreated under the same name keeps
+   * its access.
+   *
+   * @default - not narrowed by role ARN
+   */
+  readonly roleArns?: string[];
+}
