@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 
 /** AWS quotas on policy documents, in bytes of JSON without whitespace. */
@@ -8,9 +9,11 @@ export const TRUST_POLICY_QUOTA = 2_048;
 /** Synth fails when a policy uses more than this share of its quota. */
 export const QUOTA_SHARE_ALLOWED = 0.9;
 
-/** Longest values CloudFormation may substitute for the pseudo parameters, for a worst-case size. */
+/**
+ * Values CloudFormation may substitute for the pseudo parameters, for a worst-case size
+ * (the partition is the stack's own, or that of its region, or else `aws`).
+ */
 const WORST_CASE_REF: Record<string, string | undefined> = {
-  'AWS::Partition': 'aws-us-gov',
   'AWS::AccountId': '123456789012',
   'AWS::Region': 'ap-southeast-5x',
   'AWS::URLSuffix': 'amazonaws.com.cn',
@@ -43,6 +46,9 @@ function worstCase(value: unknown, stack: Stack): unknown {
         const ref = String(arg);
         if (ref === 'AWS::NoValue') {
           return NO_VALUE;
+        }
+        if (ref === 'AWS::Partition') {
+          return partitionOf(stack);
         }
         if (ref === 'AWS::AccountId' && !Token.isUnresolved(stack.account)) {
           return stack.account;
@@ -81,6 +87,16 @@ function worstCase(value: unknown, stack: Stack): unknown {
     }
   }
   return out;
+}
+
+function partitionOf(stack: Stack): string {
+  if (!Token.isUnresolved(stack.partition)) {
+    return stack.partition;
+  }
+  if (!Token.isUnresolved(stack.region)) {
+    return RegionInfo.get(stack.region).partition ?? 'aws';
+  }
+  return 'aws';
 }
 
 function size(value: unknown): number {
