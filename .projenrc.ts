@@ -57,6 +57,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
+    include: ['.projenrc.ts'],
     exclude: ['lib', 'dist', '**/cdk.out', 'test/consumers', '.emulator'],
   },
 });

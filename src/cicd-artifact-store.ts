@@ -380,8 +380,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
         actions: ['s3:PutObject'],
         resources: [b.arnForObjects('*')],
         conditions: {
-          'StringNotEquals': { 's3:x-amz-server-side-encryption': 'aws:kms' },
-          'Null': { 's3:x-amz-server-side-encryption': 'false' },
+          StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          Null: { 's3:x-amz-server-side-encryption': 'false' },
         },
       }));
       b.addToResourcePolicy(new iam.PolicyStatement({
@@ -391,8 +391,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
         actions: ['s3:PutObject'],
         resources: [b.arnForObjects('*')],
         conditions: {
-          'StringNotEquals': { 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn },
-          'Null': { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn },
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
         },
       }));
       for (const statement of audience.statements({
@@ -453,7 +453,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     const stack = Stack.of(this);
     if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
       throw new Error(`CicdArtifactStore ${this.node.path}: cannot grant access to ${grantee.grantPrincipal} in another stack, because the store's stack `
-        + `has no literal account and region (env). Give the store's stack an env, or use CicdArtifactStore.fromArtifactStoreAttributes() in the other stack.`);
+        + 'has no literal account and region (env). Give the store\'s stack an env, or use CicdArtifactStore.fromArtifactStoreAttributes() in the other stack.');
     }
     return stack;
   }
