@@ -63,6 +63,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 
+// jsii prints an end-of-life banner on Node.js 20, the machines' version.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
 // Package all three targets (npm, PyPI wheel, Maven repository) whether or not CI is set,
 // then prove each language works by running the consumer suites on what was packaged.
 const packageAll = project.tasks.tryFind('package-all')!;

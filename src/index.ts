@@ -1,2 +1,3 @@
 export * from './target-account';
 export * from './cicd-artifact-store';
+export * from './cross-account-pipeline-roles';
