@@ -204,16 +204,13 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
       grantee,
       actions: write ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
       resourceArns: [artifacts, `${artifacts}/*`],
-      scope: this,
     }).combine(iam.Grant.addToPrincipal({
       grantee,
       actions: writeTemplates ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
       resourceArns: [templates, `${templates}/*`],
-      scope: this,
-    })).combine(iam.Grant.addToPrincipal({
-      ...this.keyGrant(grantee, write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS),
-      scope: this,
-    }));
+    })).combine(iam.Grant.addToPrincipal(
+      this.keyGrant(grantee, write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS),
+    ));
   }
 }
 
