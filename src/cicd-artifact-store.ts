@@ -2,8 +2,11 @@ import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Resource, Stack, 
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
+import type { CicdSettingsImportOptions } from './cicd-settings';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
+import { checkParameterPrefix, DEFAULT_PARAMETER_PREFIX, storeParameterNames } from './private/settings-layout';
 import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
 import { pascal, TargetStatements } from './private/target-statements';
 import {
@@ -241,6 +244,23 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    */
   public static fromArtifactStoreAttributes(scope: Construct, id: string, attrs: CicdArtifactStoreAttributes): ICicdArtifactStore {
     return new ImportedCicdArtifactStore(scope, id, attrs);
+  }
+
+  /**
+   * Uses the artifact store whose settings `CicdSettings` published in SSM Parameter Store
+   * (in this account and region), resolved at deploy time.
+   */
+  public static fromSsmParameters(scope: Construct, id: string, options: CicdSettingsImportOptions = {}): ICicdArtifactStore {
+    const errors = new PropErrors('CicdArtifactStore.fromSsmParameters');
+    checkParameterPrefix(errors, options.parameterPrefix);
+    errors.throwIfAny();
+    const names = storeParameterNames(options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
+    const read = (name: string) => ssm.StringParameter.valueForStringParameter(scope, name);
+    return new ImportedCicdArtifactStore(scope, id, {
+      keyArn: read(names.keyArn),
+      artifactsBucketName: read(names.artifactsBucketName),
+      templatesBucketName: read(names.templatesBucketName),
+    });
   }
 
   /**

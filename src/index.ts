@@ -1,3 +1,4 @@
 export * from './target-account';
 export * from './cicd-artifact-store';
 export * from './cross-account-pipeline-roles';
+export * from './cicd-settings';
