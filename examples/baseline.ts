@@ -1,0 +1,148 @@
+import { App, CliCredentialsStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { BaselineConfig } from './config';
+import {
+  CicdArtifactStore,
+  CicdSettings,
+  CrossAccountPipelineRoles,
+  TargetAccount,
+  TargetAccountRoles,
+} from '../src';
+
+/** Names of the stacks, in deploy order. */
+export const STORE_STACK = 'cicd-artifact-store';
+export const targetStackName = (target: string) => `cicd-target-roles-${target}`;
+export const SETTINGS_STACK = 'cicd-settings';
+export const PIPELINE_STACK = 'cicd-sample-pipeline';
+export const SAMPLE_APP_STACK = 'cicd-sample-app';
+
+/** Where the sample pipeline finds its source: a zip with the sample app's template. */
+export const SAMPLE_SOURCE_KEY = 'sample-app/source.zip';
+export const SAMPLE_TEMPLATE_FILE = `${SAMPLE_APP_STACK}.template.json`;
+
+export interface Baseline {
+  readonly store: Stack;
+  readonly targets: Stack[];
+  readonly settings: Stack;
+  readonly pipeline: Stack;
+  readonly sampleApp: Stack;
+}
+
+/**
+ * The reference layout: the artifact store and the settings in the CICD account, the
+ * pipeline roles and the read-only role in every target account, and a sample pipeline that
+ * deploys a tiny stack to each target in turn, with a manual approval before the last.
+ *
+ * Every stack uses the credentials of the account it is deployed to (one profile per
+ * account), so no CDK bootstrap trust between accounts is needed.
+ */
+export function buildBaseline(app: App, config: BaselineConfig): Baseline {
+  const env = (account: string) => ({ account, region: config.region });
+  const props = (account: string, description: string): StackProps => ({
+    env: env(account),
+    description,
+    synthesizer: new CliCredentialsStackSynthesizer(),
+  });
+
+  const storeStack = new Stack(app, STORE_STACK, props(config.cicd.accountId, 'CICD artifact store: KMS key and artifact buckets shared with the target accounts'));
+  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', {
+    targetAccounts: config.targets.map((t) => storeTarget(config, t.name, t.accountId)),
+  });
+
+  const targets = config.targets.map((t) => {
+    const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
+    new CrossAccountPipelineRoles(stack, 'PipelineRoles', { cicdAccountId: config.cicd.accountId, artifactStore: store });
+    return stack;
+  });
+
+  const settingsStack = new Stack(app, SETTINGS_STACK, props(config.cicd.accountId, 'CICD settings: SSM parameters that pipelines read'));
+  new CicdSettings(settingsStack, 'Settings', {
+    artifactStore: store,
+    targetAccounts: config.targets.map((t) => ({ name: t.name, accountId: t.accountId, ...config.roleIds[t.name] })),
+  });
+
+  const pipeline = new SamplePipelineStack(app, PIPELINE_STACK, {
+    ...props(config.cicd.accountId, 'Sample pipeline that deploys a tiny stack through the baseline'),
+    targetNames: config.targets.map((t) => t.name),
+  });
+  pipeline.addDependency(settingsStack);
+
+  const sampleApp = new Stack(app, SAMPLE_APP_STACK, {
+    description: 'Sample application deployed by the sample pipeline',
+    synthesizer: new CliCredentialsStackSynthesizer(),
+  });
+  new ssm.StringParameter(sampleApp, 'Greeting', { parameterName: '/cicd-sample-app/greeting', stringValue: 'deployed by the CICD pipeline' });
+
+  return { store: storeStack, targets, settings: settingsStack, pipeline, sampleApp };
+}
+
+/** How the store admits one target, by the configured narrowing. */
+function storeTarget(config: BaselineConfig, name: string, accountId: string): TargetAccount {
+  const roleNames = [CrossAccountPipelineRoles.crossAccountRoleName(), CrossAccountPipelineRoles.cloudFormationRoleName(), CrossAccountPipelineRoles.buildRoleName()];
+  switch (config.narrowing) {
+    case 'role-arns':
+      return { name, accountId, roleArns: roleNames.map((r) => `arn:aws:iam::${accountId}:role/${r}`) };
+    case 'role-ids': {
+      const ids = config.roleIds[name] ?? {};
+      const roleIds = [ids.crossAccountRoleId, ids.cloudFormationRoleId, ids.buildRoleId].filter((id): id is string => !!id);
+      // Until the deploy command has read the IDs of the deployed roles, admit the roles by ARN.
+      return roleIds.length > 0 ? { name, accountId, roleIds } : { name, accountId, roleArns: roleNames.map((r) => `arn:aws:iam::${accountId}:role/${r}`) };
+    }
+    default:
+      return { name, accountId };
+  }
+}
+
+interface SamplePipelineStackProps extends StackProps {
+  readonly targetNames: string[];
+}
+
+/**
+ * A pipeline in the CICD account that takes the sample app's template from the templates
+ * bucket and deploys it to every target account in turn, with a manual approval before the
+ * last one. It finds the store and the target roles through the published settings.
+ */
+class SamplePipelineStack extends Stack {
+  constructor(scope: Construct, id: string, props: SamplePipelineStackProps) {
+    super(scope, id, props);
+    const store = CicdArtifactStore.fromSsmParameters(this, 'Store');
+    const source = new codepipeline.Artifact('Source');
+    const pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName: 'cicd-sample',
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket: store.artifactsBucket,
+    });
+    pipeline.addStage({
+      stageName: 'Source',
+      actions: [new actions.S3SourceAction({
+        actionName: 'Template',
+        bucket: store.templatesBucket,
+        bucketKey: SAMPLE_SOURCE_KEY,
+        output: source,
+        trigger: actions.S3Trigger.NONE,
+      })],
+    });
+    props.targetNames.forEach((name, i) => {
+      const roles = TargetAccountRoles.fromSsmParameters(this, `${name}Roles`, name);
+      const last = i === props.targetNames.length - 1 && i > 0;
+      pipeline.addStage({
+        stageName: `Deploy-${name}`,
+        actions: [
+          ...(last ? [new actions.ManualApprovalAction({ actionName: 'Approve', runOrder: 1 })] : []),
+          new actions.CloudFormationCreateUpdateStackAction({
+            actionName: 'Deploy',
+            runOrder: last ? 2 : 1,
+            stackName: SAMPLE_APP_STACK,
+            templatePath: source.atPath(SAMPLE_TEMPLATE_FILE),
+            adminPermissions: false,
+            role: roles.crossAccountRole,
+            deploymentRole: roles.cloudFormationRole,
+          }),
+        ],
+      });
+    });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The accounts and options of the reference app, read from CDK context (`-c key=value`)
+ * or environment variables, with the seed's three-account layout as the default.
+ */
+export interface Account {
+  readonly name: string;
+  readonly accountId: string;
+}
+
+export type Narrowing = 'account' | 'role-ids' | 'role-arns';
+
+export interface BaselineConfig {
+  /** The CICD account, home of the artifact store, the settings and the pipelines. */
+  readonly cicd: Account;
+  /** The accounts pipelines deploy into, in deploy order. */
+  readonly targets: Account[];
+  readonly region: string;
+  /** How the store's policies admit the targets. */
+  readonly narrowing: Narrowing;
+  /** Unique IDs of the deployed target roles, by target name then role kind (fed by the deploy command). */
+  readonly roleIds: Record<string, Record<string, string>>;
+}
+
+type Lookup = (key: string) => string | undefined;
+
+const ACCOUNT = /^\d{12}$/;
+
+/**
+ * Reads the configuration. `layout=single` puts the store, the roles and the pipeline in one
+ * account; otherwise the seed's layout: CICD 111111111111, nonprod 222222222222, prod 777777777777.
+ */
+export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env): BaselineConfig {
+  const get = (key: string, envName: string, fallback: string) => context(key) ?? env[envName] ?? fallback;
+  const region = get('region', 'CICD_REGION', 'eu-west-1');
+  const layout = get('layout', 'CICD_LAYOUT', 'three-account');
+  const cicd = get('cicdAccount', 'CICD_ACCOUNT', '111111111111');
+  const narrowing = get('narrowing', 'CICD_NARROWING', 'account') as Narrowing;
+  if (!['account', 'role-ids', 'role-arns'].includes(narrowing)) {
+    throw new Error(`narrowing: got ${JSON.stringify(narrowing)}; allowed: "account", "role-ids" or "role-arns"`);
+  }
+  if (!['three-account', 'single'].includes(layout)) {
+    throw new Error(`layout: got ${JSON.stringify(layout)}; allowed: "three-account" or "single"`);
+  }
+  const targets: Account[] = layout === 'single'
+    ? [{ name: 'main', accountId: cicd }]
+    : [
+      { name: 'nonprod', accountId: get('nonprodAccount', 'NONPROD_ACCOUNT', '222222222222') },
+      { name: 'prod', accountId: get('prodAccount', 'PROD_ACCOUNT', '777777777777') },
+    ];
+  for (const account of [{ name: 'cicd', accountId: cicd }, ...targets]) {
+    if (!ACCOUNT.test(account.accountId)) {
+      throw new Error(`${account.name}Account: got ${JSON.stringify(account.accountId)}; allowed: a 12-digit AWS account ID`);
+    }
+  }
+  const rawIds = context('roleIds') ?? env.CICD_ROLE_IDS;
+  const roleIds = rawIds ? JSON.parse(rawIds) as Record<string, Record<string, string>> : {};
+  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds };
+}
