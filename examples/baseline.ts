@@ -89,7 +89,9 @@ function storeTarget(config: BaselineConfig, name: string, accountId: string): T
       const ids = config.roleIds[name] ?? {};
       const roleIds = [ids.crossAccountRoleId, ids.cloudFormationRoleId, ids.buildRoleId].filter((id): id is string => !!id);
       // Until the deploy command has read the IDs of the deployed roles, admit the roles by ARN.
-      return roleIds.length > 0 ? { name, accountId, roleIds } : { name, accountId, roleArns: roleNames.map((r) => `arn:aws:iam::${accountId}:role/${r}`) };
+      return roleIds.length > 0
+        ? { name, accountId, roleIds }
+        : { name, accountId, roleArns: roleNames.map((r) => `arn:aws:iam::${accountId}:role/${r}`) };
     }
     default:
       return { name, accountId };
