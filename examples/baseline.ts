@@ -81,7 +81,11 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
 
 /** How the store admits one target, by the configured narrowing. */
 function storeTarget(config: BaselineConfig, name: string, accountId: string): TargetAccount {
-  const roleNames = [CrossAccountPipelineRoles.crossAccountRoleName(), CrossAccountPipelineRoles.cloudFormationRoleName(), CrossAccountPipelineRoles.buildRoleName()];
+  const roleNames = [
+    CrossAccountPipelineRoles.crossAccountRoleName(),
+    CrossAccountPipelineRoles.cloudFormationRoleName(),
+    CrossAccountPipelineRoles.buildRoleName(),
+  ];
   switch (config.narrowing) {
     case 'role-arns':
       return { name, accountId, roleArns: roleNames.map((r) => `arn:aws:iam::${accountId}:role/${r}`) };
