@@ -2,3 +2,4 @@ export * from './target-account';
 export * from './cicd-artifact-store';
 export * from './cross-account-pipeline-roles';
 export * from './cicd-settings';
+export * from './cross-read-only-role';

@@ -113,3 +113,26 @@ export function principalArnAccount(value: string): string | undefined {
 export function isManagedPolicyArn(value: string): boolean {
   return MANAGED_POLICY_ARN.test(value);
 }
+
+/** An IAM action of the form `service:Action`; `*` may stand for any characters in the action name. */
+const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9*]+$/;
+/** The verbs of actions that read without changing anything. */
+const READ_VERB = /^[A-Za-z0-9-]+:(Describe|Get|List|Search|Lookup|BatchGet|BatchDescribe|View)/i;
+
+export function isIamAction(value: string): boolean {
+  return ACTION.test(value);
+}
+
+/** True when `value` is an action whose name starts with a read verb (`Describe`, `Get`, `List`, …). */
+export function isReadAction(value: string): boolean {
+  return ACTION.test(value) && READ_VERB.test(value);
+}
+
+/**
+ * True when the IAM action pattern `pattern` (with `*` and `?` wildcards, case-insensitive,
+ * as IAM matches actions) matches `action`.
+ */
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i').test(action);
+}

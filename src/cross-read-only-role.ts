@@ -1,0 +1,307 @@
+import { Annotations, Aws, CfnOutput, Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { deployedPolicySize, TRUST_POLICY_QUOTA } from './private/policy-size';
+import { DENIED_DATA_READS, DISCOVERY_ACTIONS } from './private/read-only-actions';
+import {
+  ACCOUNT_ID_RULE,
+  actionMatches,
+  isAccountId,
+  isReadAction,
+  isRoleName,
+  isToken,
+  principalArnAccount,
+  PropErrors,
+} from './private/validation';
+
+/**
+ * Properties of a `CrossReadOnlyRole`.
+ */
+export interface CrossReadOnlyRoleProps {
+  /**
+   * The accounts whose principals may assume the role, typically the CICD account.
+   *
+   * Each is trusted through its account root, so the account's own IAM policies decide which
+   * of its principals may call `sts:AssumeRole`; narrow it with `trustedPrincipalArns`.
+   */
+  readonly trustedAccountIds: string[];
+
+  /**
+   * Admit only these IAM roles or users of the trusted accounts (an `aws:PrincipalArn`
+   * condition, so they need not exist yet). Wildcards are allowed, such as
+   * `arn:aws:iam::111111111111:role/cicd-*`. Every trusted account needs at least one.
+   *
+   * @default - any principal of the trusted accounts that its own account lets assume the role
+   */
+  readonly trustedPrincipalArns?: string[];
+
+  /**
+   * The name of the role. Other accounts refer to the role by it.
+   *
+   * @default 'cicd-read-only'
+   */
+  readonly roleName?: string;
+
+  /**
+   * A permissions boundary for the role.
+   *
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * Further read actions to allow, such as `ssm:DescribeDocument` or `lambda:GetFunctionConfiguration`.
+   *
+   * Each is `service:Action` whose name starts with `Describe`, `Get`, `List`, `Search`,
+   * `Lookup`, `BatchGet`, `BatchDescribe` or `View`, optionally with `*` wildcards. The role's
+   * deny on data reads still wins: an action that the deny covers is rejected, because it
+   * could never be allowed.
+   *
+   * @default - no further actions
+   */
+  readonly additionalReadActions?: string[];
+
+  /**
+   * The longest session that assuming the role may request.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly maxSessionDuration?: Duration;
+}
+
+const DEFAULT_ROLE_NAME = 'cicd-read-only';
+const INLINE_POLICIES_QUOTA = 10_240;
+const READ_ONLY_MANAGED_POLICY = 'job-function/ViewOnlyAccess';
+
+/**
+ * A role in a target account that other accounts (typically the CICD account) assume to
+ * discover what the account holds, and that can read none of the data it holds.
+ *
+ * It may describe and list resources across services (the AWS managed policy
+ * `job-function/ViewOnlyAccess`), use the Resource Groups Tagging API and read resource groups.
+ * An explicit deny covers every action that reads data (S3 objects, secret and parameter
+ * values, KMS decryption, database items, log events, messages, function code, image layers,
+ * query results and more), so that no policy attached to the role, now or later, can allow
+ * them. The trust policy admits only the trusted accounts, or principals in them, over TLS.
+ *
+ * @example
+ *
+ * new CrossReadOnlyRole(this, 'ReadOnly', {
+ *   trustedAccountIds: ['111111111111'],
+ * });
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ */
+export class CrossReadOnlyRole extends Construct {
+  /** The name of the role when `roleName` is not given. */
+  public static readonly DEFAULT_ROLE_NAME = DEFAULT_ROLE_NAME;
+
+  /** The role. */
+  public readonly role: iam.IRole;
+
+  /** The ARN of the role. */
+  public readonly roleArn: string;
+
+  /** The name of the role. */
+  public readonly roleName: string;
+
+  /** The unique ID of the role (`AROA…`), known after deployment. */
+  public readonly roleId: string;
+
+  /** The actions the role is explicitly denied, because they read data. */
+  public readonly deniedActions: string[];
+
+  private readonly trustPolicy: iam.PolicyDocument;
+  private readonly inlinePolicies: iam.PolicyDocument[];
+
+  constructor(scope: Construct, id: string, props: CrossReadOnlyRoleProps) {
+    validate(props);
+    super(scope, id);
+
+    const accounts = props.trustedAccountIds;
+    const principalArns = props.trustedPrincipalArns;
+    const additional = props.additionalReadActions ?? [];
+    this.deniedActions = DENIED_DATA_READS.map((d) => d.action);
+
+    const partlyDenied = additional.filter((a) => this.deniedActions.some((d) => actionMatches(a, d)));
+    if (partlyDenied.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-cross-account-cicd:readOnlyRolePartlyDenied',
+        `CrossReadOnlyRole: additionalReadActions ${JSON.stringify(partlyDenied)} also match actions that read data; `
+        + 'the role\'s deny still blocks those, and only the others are allowed.');
+    }
+
+    const conditions: Record<string, Record<string, unknown>> = { Bool: { 'aws:SecureTransport': 'true' } };
+    if (principalArns) {
+      conditions.ArnLike = { 'aws:PrincipalArn': principalArns };
+    }
+    const principal = new AccountRootsPrincipal(accounts).withConditions(conditions);
+
+    const denyDataReads = new iam.PolicyDocument({
+      statements: [new iam.PolicyStatement({
+        sid: 'DenyDataReads',
+        effect: iam.Effect.DENY,
+        actions: this.deniedActions,
+        resources: ['*'],
+      })],
+    });
+    const discovery = new iam.PolicyDocument({
+      statements: [new iam.PolicyStatement({
+        sid: 'DiscoverResources',
+        actions: DISCOVERY_ACTIONS,
+        resources: ['*'],
+      })],
+    });
+    if (additional.length > 0) {
+      discovery.addStatements(new iam.PolicyStatement({
+        sid: 'AdditionalReadActions',
+        actions: additional,
+        resources: ['*'],
+      }));
+    }
+    this.inlinePolicies = [denyDataReads, discovery];
+
+    const role = new iam.Role(this, 'Role', {
+      roleName: props.roleName ?? DEFAULT_ROLE_NAME,
+      description: 'Discovers resources (describe, list, tagging API) for other accounts; denied every data read',
+      assumedBy: principal,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(READ_ONLY_MANAGED_POLICY)],
+      inlinePolicies: { DenyDataReads: denyDataReads, Discovery: discovery },
+      permissionsBoundary: props.permissionsBoundary,
+      maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
+    });
+    this.trustPolicy = role.assumeRolePolicy!;
+    this.role = role;
+    this.roleArn = role.roleArn;
+    this.roleName = role.roleName;
+    this.roleId = (role.node.defaultChild as iam.CfnRole).attrRoleId;
+
+    this.node.addValidation({ validate: () => this.validatePolicySizes() });
+
+    new CfnOutput(this, 'RoleName', { value: this.roleName, description: 'Name of the read-only discovery role' });
+    new CfnOutput(this, 'RoleArn', { value: this.roleArn, description: 'ARN of the read-only discovery role' });
+    new CfnOutput(this, 'RoleId', { value: this.roleId, description: 'Unique ID of the read-only discovery role' });
+  }
+
+  private validatePolicySizes(): string[] {
+    const errors: string[] = [];
+    const trust = deployedPolicySize(this, this.trustPolicy);
+    if (trust > TRUST_POLICY_QUOTA) {
+      errors.push(`The trust policy of ${this.node.path}/Role is ${trust} bytes (whitespace removed), over the AWS quota of ${TRUST_POLICY_QUOTA}. `
+        + 'Trust fewer accounts or list fewer trustedPrincipalArns (a wildcard such as role/cicd-* covers several roles).');
+    }
+    const inline = this.inlinePolicies.reduce((sum, doc) => sum + deployedPolicySize(this, doc), 0);
+    if (inline > INLINE_POLICIES_QUOTA) {
+      errors.push(`The inline policies of ${this.node.path}/Role are ${inline} bytes together (whitespace removed), over the AWS quota of `
+        + `${INLINE_POLICIES_QUOTA} per role. List fewer additionalReadActions, or use wildcards such as "ec2:Describe*".`);
+    }
+    return errors;
+  }
+}
+
+/**
+ * The root principals of several accounts in one statement (`{"AWS": [root, root, …]}`),
+ * whatever the app's `minimizePolicies` feature flag says.
+ */
+class AccountRootsPrincipal extends iam.PrincipalBase {
+  constructor(private readonly accountIds: string[]) {
+    super();
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return new iam.PrincipalPolicyFragment({
+      AWS: this.accountIds.map((a) => `arn:${Aws.PARTITION}:iam::${a}:root`),
+    });
+  }
+
+  public dedupeString(): string | undefined {
+    return `AccountRootsPrincipal:${this.accountIds.join(',')}`;
+  }
+
+  public toString(): string {
+    return `AccountRootsPrincipal(${this.accountIds.join(',')})`;
+  }
+}
+
+function validate(props: CrossReadOnlyRoleProps): void {
+  const errors = new PropErrors('CrossReadOnlyRole');
+  const accounts = props.trustedAccountIds;
+  const literalAccounts = new Set<string>();
+
+  if (!Array.isArray(accounts) || accounts.length === 0) {
+    errors.add('trustedAccountIds', accounts, 'allowed: at least one 12-digit account ID, such as ["111111111111"] (the CICD account)');
+  } else {
+    accounts.forEach((account, i) => {
+      if (isToken(account)) {
+        return;
+      }
+      if (!isAccountId(account)) {
+        errors.add(`trustedAccountIds[${i}]`, account, ACCOUNT_ID_RULE);
+      } else if (literalAccounts.has(account)) {
+        errors.add(`trustedAccountIds[${i}]`, account, 'allowed: an account listed once');
+      } else {
+        literalAccounts.add(account);
+      }
+    });
+  }
+
+  const principalArns = props.trustedPrincipalArns;
+  if (principalArns !== undefined) {
+    if (principalArns.length === 0) {
+      errors.add('trustedPrincipalArns', principalArns, 'allowed: at least one principal ARN; omit trustedPrincipalArns to admit the trusted accounts');
+    }
+    const accountsWithPrincipal = new Set<string>();
+    const seen = new Set<string>();
+    principalArns.forEach((arn, i) => {
+      const at = `trustedPrincipalArns[${i}]`;
+      if (isToken(arn)) {
+        errors.add(at, arn, 'allowed: a literal ARN; a token cannot be checked against trustedAccountIds');
+        return;
+      }
+      const account = typeof arn === 'string' ? principalArnAccount(arn) : undefined;
+      if (account === undefined || /:(root|assumed-role\/.*)$/.test(arn)) {
+        errors.add(at, arn, 'allowed: an IAM role or user ARN, such as "arn:aws:iam::111111111111:role/cicd-pipeline" or "arn:aws:iam::111111111111:role/cicd-*" '
+          + '(aws:PrincipalArn names the role of a session, never the session; an account root cannot assume roles)');
+      } else if (seen.has(arn)) {
+        errors.add(at, arn, 'allowed: an ARN listed once');
+      } else if (literalAccounts.size > 0 && !literalAccounts.has(account) && accounts.every((a) => !isToken(a))) {
+        errors.add(at, arn, `allowed: a principal of one of the trustedAccountIds ${JSON.stringify([...literalAccounts])}`);
+      } else {
+        accountsWithPrincipal.add(account);
+      }
+      seen.add(arn);
+    });
+    if (principalArns.length > 0 && errors.count === 0) {
+      for (const [i, account] of (accounts ?? []).entries()) {
+        if (!isToken(account) && !accountsWithPrincipal.has(account)) {
+          errors.add(`trustedAccountIds[${i}]`, account, 'allowed: an account with at least one principal in trustedPrincipalArns (none is listed, so nobody in it could assume the role)');
+        }
+      }
+    }
+  }
+
+  if (props.roleName !== undefined && !isToken(props.roleName) && (typeof props.roleName !== 'string' || !isRoleName(props.roleName))) {
+    errors.add('roleName', props.roleName, 'allowed: 1 to 64 letters, digits and "+=,.@_-" (an IAM role name)');
+  }
+
+  (props.additionalReadActions ?? []).forEach((action, i) => {
+    const at = `additionalReadActions[${i}]`;
+    if (isToken(action) || typeof action !== 'string' || !isReadAction(action)) {
+      errors.add(at, action, 'allowed: a read action "service:Action" whose name starts with Describe, Get, List, Search, Lookup, BatchGet, BatchDescribe or View, '
+        + 'optionally with "*", such as "ssm:DescribeDocument" or "lambda:GetFunctionConfiguration"');
+      return;
+    }
+    const denied = DENIED_DATA_READS.find((d) => actionMatches(d.action, action));
+    if (denied) {
+      errors.add(at, action, `allowed: an action the role's deny on data reads does not cover; ${denied.action} is denied (${denied.reason}), whatever is allowed`);
+    }
+  });
+
+  const duration = props.maxSessionDuration;
+  if (duration !== undefined && !Token.isUnresolved(duration.toSeconds({ integral: false }))) {
+    const seconds = duration.toSeconds({ integral: false });
+    if (seconds < 3600 || seconds > 43200) {
+      errors.add('maxSessionDuration', duration.toString(), 'allowed: 1 to 12 hours');
+    }
+  }
+  errors.throwIfAny();
+}
