@@ -47,7 +47,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typecheckTests: true,
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', 'build-tools'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', 'build-tools'],
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
   },
@@ -94,6 +94,11 @@ project.gitignore.exclude(
 );
 
 project.npmignore?.exclude('/examples/', '/.ci/', '/docs/', '/scripts/');
+
+project.addTask('bench', {
+  description: 'Benchmark the artifact store against the number of target accounts (prints Markdown tables)',
+  exec: 'ts-node --transpile-only scripts/bench.ts',
+});
 
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);

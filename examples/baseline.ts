@@ -8,6 +8,7 @@ import {
   CicdArtifactStore,
   CicdSettings,
   CrossAccountPipelineRoles,
+  CrossReadOnlyRole,
   TargetAccount,
   TargetAccountRoles,
 } from '../src';
@@ -55,6 +56,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   const targets = config.targets.map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
     new CrossAccountPipelineRoles(stack, 'PipelineRoles', { cicdAccountId: config.cicd.accountId, artifactStore: store });
+    new CrossReadOnlyRole(stack, 'ReadOnlyRole', { trustedAccountIds: [config.cicd.accountId] });
     return stack;
   });
 
