@@ -8,6 +8,7 @@
  * (JSON without whitespace), the template size and the resource count; then the largest N
  * that stays under each quota.
  */
+import * as os from 'os';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CicdArtifactStore, CicdArtifactStoreProps, TargetAccount } from '../src';
@@ -128,7 +129,7 @@ function main() {
   const ns = [1, 2, 10, 50, 100, 200, largestAccount].filter((n, i, a) => a.indexOf(n) === i).sort((a, b) => a - b);
 
   console.log('# Benchmark: CicdArtifactStore and the number of target accounts\n');
-  console.log(`Node ${process.version}, ${require('os').cpus().length} CPUs, ${runs} runs per cell (medians); role-ids and role-arns narrow each account to ${ROLES_PER_ACCOUNT} roles.`);
+  console.log(`Node ${process.version}, ${os.cpus().length} CPUs, ${runs} runs per cell (medians); role-ids and role-arns narrow each account to ${ROLES_PER_ACCOUNT} roles.`);
   console.log('Policy bytes are the deployed JSON without whitespace; the guard fails synth above 90% of the quota '
     + `(bucket policy ${BUCKET_POLICY_QUOTA * QUOTA_SHARE_ALLOWED} of ${BUCKET_POLICY_QUOTA}, key policy ${KEY_POLICY_QUOTA * QUOTA_SHARE_ALLOWED} of ${KEY_POLICY_QUOTA}).\n`);
   console.log('| mode | N | synth ms (median) | plain app ms | ratio | bucket policy bytes | key policy bytes | template bytes | resources |');
