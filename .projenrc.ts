@@ -95,6 +95,12 @@ project.gitignore.exclude(
 
 project.npmignore?.exclude('/examples/', '/.ci/', '/docs/', '/scripts/');
 
+// README snippets and @example blocks must compile (strict), so that their Python and Java
+// renderings are right.
+project.postCompileTask.exec('jsii-rosetta extract --strict --compile .jsii');
+project.gitignore.exclude('.jsii.tabl.json', '*.tabl.json');
+project.npmignore?.exclude('/rosetta/');
+
 project.addTask('bench', {
   description: 'Benchmark the artifact store against the number of target accounts (prints Markdown tables)',
   exec: 'ts-node --transpile-only scripts/bench.ts',

@@ -107,7 +107,7 @@ describe('CrossReadOnlyRole', () => {
   });
 
   test('every denied action is documented with its reason', () => {
-    const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'cross-read-only-role.md'), 'utf8');
+    const doc = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     for (const d of DENIED_DATA_READS) {
       expect(doc).toContain(`| \`${d.action}\` | ${d.reason} |`);
     }

@@ -3,7 +3,7 @@
  * it is explicitly denied (reading the data those resources hold).
  *
  * Checked against the AWS Service Authorization Reference (action names and access levels as
- * published in 2026); docs/cross-read-only-role.md lists every entry with its reason, and a
+ * published in 2026); the README lists every entry with its reason, and a
  * test keeps that list and this one the same.
  */
 
