@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BaselineConfig } from './config';
+import { acknowledgeNagFindings } from './nag';
 import {
   CicdArtifactStore,
   CicdSettings,
@@ -78,6 +79,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   });
   new ssm.StringParameter(sampleApp, 'Greeting', { parameterName: '/cicd-sample-app/greeting', stringValue: 'deployed by the CICD pipeline' });
 
+  acknowledgeNagFindings([storeStack, ...targets, settingsStack, pipeline, sampleApp]);
   return { store: storeStack, targets, settings: settingsStack, pipeline, sampleApp };
 }
 

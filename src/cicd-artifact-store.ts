@@ -289,6 +289,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
   private readonly targetsCanWriteTemplates: boolean;
   private readonly keyPolicy: iam.PolicyDocument;
+  /** The buckets' names as literals, for stacks that must not reference this one. */
+  private readonly physicalNames = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: CicdArtifactStoreProps = {}) {
     const stack = Stack.of(scope);
@@ -355,8 +357,9 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     });
 
     const bucket = (cid: string, prefix: string, writable: boolean, sid: string) => {
+      this.physicalNames.set(cid, this.physicalName(prefix));
       const b = new s3.Bucket(this, cid, {
-        bucketName: CicdArtifactStore.bucketName(prefix, stack.account, stack.region),
+        bucketName: this.physicalName(prefix),
         encryption: s3.BucketEncryption.KMS,
         encryptionKey: key,
         bucketKeyEnabled: true,
@@ -462,8 +465,14 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     if (sameStack(this, grantee)) {
       return bucket.bucketArn;
     }
+    // By name, so that the grantee's stack neither references nor depends on this one.
     this.requireLiteralEnv(grantee);
-    return `arn:${Aws.PARTITION}:s3:::${bucket.bucketName}`;
+    return `arn:${Aws.PARTITION}:s3:::${this.physicalNames.get(bucket.node.id)}`;
+  }
+
+  private physicalName(prefix: string): string {
+    const stack = Stack.of(this);
+    return CicdArtifactStore.bucketName(prefix, stack.account, stack.region);
   }
 
   private requireLiteralEnv(grantee: iam.IGrantable): Stack {
