@@ -357,9 +357,9 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     });
 
     const bucket = (cid: string, prefix: string, writable: boolean, sid: string) => {
-      this.physicalNames.set(cid, this.physicalName(prefix));
+      this.physicalNames.set(cid, this.bucketNameFor(prefix));
       const b = new s3.Bucket(this, cid, {
-        bucketName: this.physicalName(prefix),
+        bucketName: this.bucketNameFor(prefix),
         encryption: s3.BucketEncryption.KMS,
         encryptionKey: key,
         bucketKeyEnabled: true,
@@ -470,7 +470,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     return `arn:${Aws.PARTITION}:s3:::${this.physicalNames.get(bucket.node.id)}`;
   }
 
-  private physicalName(prefix: string): string {
+  private bucketNameFor(prefix: string): string {
     const stack = Stack.of(this);
     return CicdArtifactStore.bucketName(prefix, stack.account, stack.region);
   }
