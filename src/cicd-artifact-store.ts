@@ -103,6 +103,16 @@ export interface CicdArtifactStoreProps {
   readonly organizationPaths?: string[];
 
   /**
+   * In organization mode, admit only roles with these names, in any account of the
+   * organization (`aws:PrincipalArn` like `arn:aws:iam::*:role/NAME`), such as the pipeline
+   * roles' deterministic names (`cicd-cross-account`, `cicd-cloudformation`, `cicd-build`).
+   * `*` and `?` are wildcards. Roles with a path are not matched.
+   *
+   * @default - every principal of the organization whose own IAM policies allow it
+   */
+  readonly organizationRoleNames?: string[];
+
+  /**
    * The prefix of the artifacts bucket's name; the full name is `PREFIX-ACCOUNT-REGION`,
    * which other accounts can compute.
    *
@@ -314,6 +324,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       targetAccounts: targets,
       organizationId: props.organizationId,
       organizationPaths: props.organizationPaths,
+      organizationRoleNames: props.organizationRoleNames,
     });
 
     // KMS key: rotated, administered by this account through IAM, used (never administered,
@@ -484,10 +495,27 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     return stack;
   }
 
+  /** Which way of admitting the targets would fit, for the size guard's message. */
+  private sizeAdvice(bytes: number, limit: number): string {
+    const targets = this.targetAccounts;
+    // Each role ID or ARN is one quoted string and a comma in a condition list.
+    const narrowingBytes = targets.reduce((sum, t) =>
+      sum + (t.roleIds ?? []).reduce((a, id) => a + id.length + 5, 0) + (t.roleArns ?? []).reduce((a, arn) => a + arn.length + 3, 0), 0);
+    const narrowed = targets.filter((t) => t.roleIds || t.roleArns).length;
+    const advice: string[] = [];
+    if (narrowed > 0 && bytes - narrowingBytes <= limit) {
+      advice.push(`The ${targets.length} accounts would fit as whole accounts: without roleIds and roleArns the policy would be about ${bytes - narrowingBytes} bytes.`);
+    } else if (narrowed > 0) {
+      advice.push(`Even without roleIds and roleArns (about ${bytes - narrowingBytes} bytes), ${targets.length} accounts do not fit.`);
+    }
+    advice.push('Organization mode (organizationId, with organizationRoleNames to admit only the pipeline roles) fits any number of accounts: its policies stay the same size.');
+    return advice.join(' ');
+  }
+
   private validatePolicySizes(): string[] {
     const errors: string[] = [];
     const check = (what: string, doc: iam.PolicyDocument | undefined, quota: number) => {
-      const error = doc ? checkPolicySize(this, what, doc, quota) : undefined;
+      const error = doc ? checkPolicySize(this, what, doc, quota, (bytes, limit) => this.sizeAdvice(bytes, limit)) : undefined;
       if (error) {
         errors.push(error);
       }
@@ -605,6 +633,20 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
         errors.add(`organizationPaths[${i}]`, p, ORGANIZATION_PATH_RULE);
       } else if (props.organizationId && isOrganizationId(props.organizationId) && !p.startsWith(`${props.organizationId}/`)) {
         errors.add(`organizationPaths[${i}]`, p, `allowed: a path in the organization ${props.organizationId}`);
+      }
+    });
+  }
+
+  if (props.organizationRoleNames !== undefined) {
+    if (!props.organizationId && !props.organizationPaths) {
+      errors.add('organizationRoleNames', props.organizationRoleNames, 'allowed: only with organizationId or organizationPaths (it narrows organization mode)');
+    }
+    if (props.organizationRoleNames.length === 0) {
+      errors.add('organizationRoleNames', props.organizationRoleNames, 'allowed: at least one role name; omit it to admit every principal of the organization');
+    }
+    props.organizationRoleNames.forEach((name, i) => {
+      if (isToken(name) || !/^[\w+=,.@*?-]{1,64}$/.test(name)) {
+        errors.add(`organizationRoleNames[${i}]`, name, 'allowed: an IAM role name (letters, digits and "+=,.@_-", at most 64), with "*" and "?" as wildcards');
       }
     });
   }

@@ -309,6 +309,20 @@ describe('CicdArtifactStore narrowing', () => {
     });
     expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadWriteArtifactsFromTargetsOrganization')).toBeDefined();
   });
+
+  test('organization mode narrowed to role names', () => {
+    const { template } = storeStack({ organizationId: 'o-a1b2c3d4e5', organizationRoleNames: ['cicd-cross-account', 'cicd-*'] });
+    const arn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::*:role/${name}`]] });
+    expect(bySid(keyStatements(template), 'UseKeyFromTargetsOrganization').Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+      ArnLike: { 'aws:PrincipalArn': [arn('cicd-cross-account'), arn('cicd-*')] },
+    });
+  });
+
+  test('organization mode and listed accounts together', () => {
+    const { template } = storeStack({ organizationId: 'o-a1b2c3d4e5', targetAccounts: [NONPROD] });
+    expect(keyStatements(template).map((s) => s.Sid)).toEqual(['AdministerKeyFromThisAccount', 'UseKeyFromTargetsAccounts', 'UseKeyFromTargetsOrganization']);
+  });
 });
 
 describe('CicdArtifactStore single-account mode', () => {
@@ -441,19 +455,35 @@ describe('CicdArtifactStore policy size guard', () => {
     app.synth();
   };
 
-  test('500 accounts fit', () => {
-    expect(synth({ targetAccounts: many(500) })).not.toThrow();
+  const roleIds = (i: number) => ({ roleIds: [0, 1, 2].map((k) => `AROA${String(i * 10 + k).padStart(17, '0')}`) });
+  const roleArns = (i: number) => ({
+    roleArns: ['cross-account', 'cloudformation', 'build'].map((r) => `arn:aws:iam::${String(200000000000 + i)}:role/cicd-${r}`),
   });
 
-  test('a bucket policy over 90% of its quota fails synth with its size', () => {
+  // The largest supported numbers of target accounts, as `npx projen bench` measures them
+  // (docs/benchmarks.md), synthesize under every quota; one more does not.
+  test.each([
+    ['accounts', 500, () => ({})],
+    ['role IDs, 3 per account', 148, roleIds],
+    ['role ARNs, 3 per account', 90, roleArns],
+  ] as Array<[string, number, (i: number) => Partial<TargetAccount>]>)('%s: %d accounts fit, one more does not', (_, n, extra) => {
+    expect(synth({ targetAccounts: many(n, extra) })).not.toThrow();
+    expect(synth({ targetAccounts: many(n + 1, extra) })).toThrow(/bucket policy of Cicd\/Store\/ArtifactsBucket is \d+ bytes/);
+  });
+
+  test('organization mode fits any number of accounts: its policies do not grow', () => {
+    expect(synth({ organizationId: 'o-a1b2c3d4e5', organizationRoleNames: ['cicd-cross-account', 'cicd-build'] })).not.toThrow();
+  });
+
+  test('a bucket policy over 90% of its quota fails synth with its size, and says what would fit', () => {
     expect(synth({ targetAccounts: many(600) }))
-      .toThrow(/The bucket policy of Cicd\/Store\/ArtifactsBucket is \d+ bytes .*over 18432 bytes, 90% of the AWS quota of 20480 bytes/);
+      .toThrow(/The bucket policy of Cicd\/Store\/ArtifactsBucket is \d+ bytes .*over 18432 bytes, 90% of the AWS quota of 20480 bytes\. Organization mode \(organizationId/);
   });
 
-  test('role IDs cost bytes too', () => {
-    const roleIds = (i: number) => ({ roleIds: [0, 1, 2].map((k) => `AROA${String(i * 10 + k).padStart(17, '0')}`) });
-    expect(synth({ targetAccounts: many(120, roleIds) })).not.toThrow();
-    expect(synth({ targetAccounts: many(200, roleIds) })).toThrow(/bucket policy .* bytes/);
+  test('when whole accounts would fit, the message says so', () => {
+    expect(synth({ targetAccounts: many(200, roleIds) }))
+      .toThrow(/The 200 accounts would fit as whole accounts: without roleIds and roleArns the policy would be about \d+ bytes/);
+    expect(synth({ targetAccounts: many(600, roleIds) })).toThrow(/Even without roleIds and roleArns \(about \d+ bytes\), 600 accounts do not fit/);
   });
 });
 
@@ -476,6 +506,8 @@ describe('CicdArtifactStore validation', () => {
     ['role ARN of another account', { targetAccounts: [{ ...NONPROD, roleArns: ['arn:aws:iam::333333333333:role/x'] }] }, /roleArns\[0\]: got "arn:aws:iam::333333333333:role\/x"; allowed: a role of the target's own account 222222222222/],
     ['user ARN as role ARN', { targetAccounts: [{ ...NONPROD, roleArns: ['arn:aws:iam::222222222222:user/x'] }] }, /roleArns\[0\]: got "arn:aws:iam::222222222222:user\/x"; allowed: a literal IAM role ARN/],
     ['organization ID', { organizationId: 'o-short' }, /organizationId: got "o-short"/],
+    ['role names without an organization', { targetAccounts: [NONPROD], organizationRoleNames: ['cicd-build'] }, /organizationRoleNames: got \["cicd-build"\]; allowed: only with organizationId or organizationPaths/],
+    ['organization role name', { organizationId: 'o-a1b2c3d4e5', organizationRoleNames: ['role/x'] }, /organizationRoleNames\[0\]: got "role\/x"/],
     ['organization path', { organizationPaths: ['r-ab12/ou-ab12-11111111/'] }, /organizationPaths\[0\]: got "r-ab12\/ou-ab12-11111111\/"/],
     ['path of another organization', { organizationId: 'o-a1b2c3d4e5', organizationPaths: ['o-zzzzzzzzzz/*'] }, /organizationPaths\[0\]: got "o-zzzzzzzzzz\/\*"; allowed: a path in the organization o-a1b2c3d4e5/],
     ['prefix with dots', { targetAccounts: [NONPROD], artifactsBucketPrefix: 'my.artifacts' }, /artifactsBucketPrefix: got "my.artifacts"; allowed: lower-case letters/],

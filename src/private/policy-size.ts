@@ -118,13 +118,16 @@ export function deployedPolicySize(scope: IConstruct, document: unknown): number
 
 /**
  * Returns an error message when the policy uses more than 90% of its quota, or undefined.
+ *
+ * @param advice what would make the policy fit, given its size and the limit
  */
-export function checkPolicySize(scope: IConstruct, what: string, document: unknown, quota: number): string | undefined {
+export function checkPolicySize(
+  scope: IConstruct, what: string, document: unknown, quota: number, advice: (bytes: number, limit: number) => string,
+): string | undefined {
   const bytes = deployedPolicySize(scope, document);
   const limit = Math.floor(quota * QUOTA_SHARE_ALLOWED);
   if (bytes > limit) {
-    return `${what} is ${bytes} bytes (whitespace removed), over ${limit} bytes, 90% of the AWS quota of ${quota} bytes. `
-      + 'Narrow fewer accounts by role, or share with an AWS Organization (organizationId) instead of listing accounts.';
+    return `${what} is ${bytes} bytes (whitespace removed), over ${limit} bytes, 90% of the AWS quota of ${quota} bytes. ${advice(bytes, limit)}`;
   }
   return undefined;
 }

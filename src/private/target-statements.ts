@@ -22,6 +22,7 @@ export interface Audience {
   readonly targetAccounts: TargetAccount[];
   readonly organizationId?: string;
   readonly organizationPaths?: string[];
+  readonly organizationRoleNames?: string[];
 }
 
 /** What one group of statements grants. */
@@ -86,6 +87,9 @@ export class TargetStatements {
       }
       if (organizationPaths) {
         conditions['ForAnyValue:StringLike'] = { 'aws:PrincipalOrgPaths': organizationPaths };
+      }
+      if (this.audience.organizationRoleNames) {
+        conditions.ArnLike = { 'aws:PrincipalArn': this.audience.organizationRoleNames.map((n) => `arn:${Aws.PARTITION}:iam::*:role/${n}`) };
       }
       out.push(new iam.PolicyStatement({
         sid: `${spec.sid}Organization`,
