@@ -30,6 +30,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3',
     '@cloud-copilot/iam-simulate',
     'aws-cdk',
+    'cdk-stacksets',
   ],
 
   publishToPypi: {

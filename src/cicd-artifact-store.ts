@@ -71,6 +71,39 @@ export interface CicdArtifactStoreAttributes {
 }
 
 /**
+ * Where a `CicdArtifactStore` lives, and the names it was given: enough to name its key and
+ * buckets from any account without copying a value.
+ */
+export interface CicdArtifactStoreLocation {
+  /** The CICD account's ID. */
+  readonly account: string;
+
+  /** The store's region. */
+  readonly region: string;
+
+  /**
+   * The store's `artifactsBucketPrefix`.
+   *
+   * @default 'cicd-artifacts'
+   */
+  readonly artifactsBucketPrefix?: string;
+
+  /**
+   * The store's `templatesBucketPrefix`.
+   *
+   * @default 'cicd-templates'
+   */
+  readonly templatesBucketPrefix?: string;
+
+  /**
+   * The store's `keyAlias`.
+   *
+   * @default 'alias/cicd/artifacts'
+   */
+  readonly keyAlias?: string;
+}
+
+/**
  * Properties of a `CicdArtifactStore`.
  */
 export interface CicdArtifactStoreProps {
@@ -254,6 +287,46 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    */
   public static fromArtifactStoreAttributes(scope: Construct, id: string, attrs: CicdArtifactStoreAttributes): ICicdArtifactStore {
     return new ImportedCicdArtifactStore(scope, id, attrs);
+  }
+
+  /**
+   * Uses the artifact store of a CICD account by its deterministic names: the buckets'
+   * `PREFIX-ACCOUNT-REGION` names and the key's alias. Nothing is read or copied, so one
+   * template serves every target account (for instance in a StackSet).
+   *
+   * The `encryptionKey` is the key's alias ARN, which S3 and CodePipeline accept; the store's
+   * grants name the key by alias (`kms:ResourceAliases`). Grant through the store, not the key.
+   */
+  public static fromCicdAccount(scope: Construct, id: string, location: CicdArtifactStoreLocation): ICicdArtifactStore {
+    const errors = new PropErrors('CicdArtifactStore.fromCicdAccount');
+    if (isToken(location.account) || !isAccountId(location.account)) {
+      errors.add('account', location.account, ACCOUNT_ID_RULE);
+    }
+    const regionOk = !isToken(location.region) && /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(location.region);
+    if (!regionOk) {
+      errors.add('region', location.region, 'allowed: a literal AWS region such as "eu-west-1"');
+    }
+    const prefixes: Array<[string, string | undefined]> = [
+      ['artifactsBucketPrefix', location.artifactsBucketPrefix],
+      ['templatesBucketPrefix', location.templatesBucketPrefix],
+    ];
+    for (const [prop, prefix] of prefixes) {
+      const problem = prefix === undefined ? undefined : bucketPrefixProblem(regionOk ? location.region : undefined, prefix);
+      if (problem) {
+        errors.add(prop, prefix, problem);
+      }
+    }
+    if (location.keyAlias !== undefined && keyAliasProblem(location.keyAlias)) {
+      errors.add('keyAlias', location.keyAlias, keyAliasProblem(location.keyAlias)!);
+    }
+    errors.throwIfAny();
+    const name = (prefix: string) => CicdArtifactStore.bucketName(prefix, location.account, location.region);
+    const alias = location.keyAlias ?? DEFAULT_KEY_ALIAS;
+    return new ImportedCicdArtifactStore(scope, id, {
+      keyArn: `arn:${Aws.PARTITION}:kms:${location.region}:${location.account}:${alias}`,
+      artifactsBucketName: name(location.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX),
+      templatesBucketName: name(location.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX),
+    }, { alias, account: location.account, region: location.region });
   }
 
   /**
@@ -464,12 +537,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     }
     // The key's ID is known only after deploying; another stack names the key by its alias.
     const stack = this.requireLiteralEnv(grantee);
-    return {
-      grantee,
-      actions,
-      resourceArns: [`arn:${Aws.PARTITION}:kms:${stack.region}:${stack.account}:key/*`],
-      conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': this.keyAlias } },
-    };
+    return aliasGrant(grantee, actions, stack.account, stack.region, this.keyAlias);
   }
 
   protected bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string {
@@ -532,9 +600,17 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly artifactsBucket: s3.IBucket;
   public readonly templatesBucket: s3.IBucket;
 
-  constructor(scope: Construct, id: string, attrs: CicdArtifactStoreAttributes) {
+  /**
+   * @param byAlias when given, the key is named by this alias in this account and region
+   */
+  constructor(
+    scope: Construct,
+    id: string,
+    attrs: CicdArtifactStoreAttributes,
+    private readonly byAlias?: { alias: string; account: string; region: string },
+  ) {
     const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes');
-    if (!isToken(attrs.keyArn) && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/.test(attrs.keyArn)) {
+    if (!byAlias && !isToken(attrs.keyArn) && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/.test(attrs.keyArn)) {
       errors.add('keyArn', attrs.keyArn, 'allowed: a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"');
     }
     for (const prop of ['artifactsBucketName', 'templatesBucketName'] as const) {
@@ -557,12 +633,25 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   }
 
   protected keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
+    if (this.byAlias) {
+      return aliasGrant(grantee, actions, this.byAlias.account, this.byAlias.region, this.byAlias.alias);
+    }
     return { grantee, actions, resourceArns: [this.encryptionKey.keyArn] };
   }
 
   protected bucketArnFor(_grantee: iam.IGrantable, bucket: s3.IBucket): string {
     return bucket.bucketArn;
   }
+}
+
+/** A grant on the key that has `alias` in `account` and `region`, whatever its ID. */
+function aliasGrant(grantee: iam.IGrantable, actions: string[], account: string, region: string, alias: string): iam.CommonGrantOptions {
+  return {
+    grantee,
+    actions,
+    resourceArns: [`arn:${Aws.PARTITION}:kms:${region}:${account}:key/*`],
+    conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias } },
+  };
 }
 
 function sameStack(a: IConstruct, b: iam.IGrantable): boolean {
@@ -659,7 +748,7 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
     if (prefix === undefined) {
       continue;
     }
-    const problem = bucketPrefixProblem(stack, prefix);
+    const problem = bucketPrefixProblem(stack.region, prefix);
     if (problem) {
       errors.add(prop, prefix, problem);
     }
@@ -667,9 +756,8 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
   if ((props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX) === (props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX)) {
     errors.add('templatesBucketPrefix', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX, 'allowed: a prefix other than artifactsBucketPrefix (the two buckets need different names)');
   }
-  if (props.keyAlias !== undefined
-    && (isToken(props.keyAlias) || !KEY_ALIAS.test(props.keyAlias) || props.keyAlias.startsWith('alias/aws/'))) {
-    errors.add('keyAlias', props.keyAlias, 'allowed: "alias/" followed by 1 to 250 letters, digits, "/", "_" and "-", not starting with "alias/aws/"');
+  if (props.keyAlias !== undefined && keyAliasProblem(props.keyAlias)) {
+    errors.add('keyAlias', props.keyAlias, keyAliasProblem(props.keyAlias)!);
   }
   const retention = props.noncurrentVersionRetention;
   if (retention !== undefined && !Token.isUnresolved(retention.toSeconds())) {
@@ -684,8 +772,15 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
   errors.throwIfAny();
 }
 
+function keyAliasProblem(alias: string): string | undefined {
+  if (isToken(alias) || !KEY_ALIAS.test(alias) || alias.startsWith('alias/aws/')) {
+    return 'allowed: "alias/" followed by 1 to 250 letters, digits, "/", "_" and "-", not starting with "alias/aws/"';
+  }
+  return undefined;
+}
+
 /** Why `PREFIX-ACCOUNT-REGION` would not be a valid, dot-free bucket name, or undefined. */
-function bucketPrefixProblem(stack: Stack, prefix: string): string | undefined {
+function bucketPrefixProblem(region: string | undefined, prefix: string): string | undefined {
   if (isToken(prefix)) {
     return 'allowed: a literal prefix; other accounts compute the bucket name from it';
   }
@@ -696,7 +791,7 @@ function bucketPrefixProblem(stack: Stack, prefix: string): string | undefined {
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(prefix)) {
     return 'allowed: a prefix not starting with "xn--", "sthree-" or "amzn-s3-demo-" (reserved by S3)';
   }
-  const regionLength = Token.isUnresolved(stack.region) ? LONGEST_REGION : stack.region.length;
+  const regionLength = region === undefined || Token.isUnresolved(region) ? LONGEST_REGION : region.length;
   const length = prefix.length + 1 + 12 + 1 + regionLength;
   if (length > 63) {
     return `allowed: at most ${63 - 14 - regionLength} characters, so that PREFIX-ACCOUNT-REGION stays within the 63 characters of a bucket name (it would be ${length})`;

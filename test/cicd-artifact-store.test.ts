@@ -434,6 +434,32 @@ describe('CicdArtifactStore grants', () => {
     });
   });
 
+  test('a store named by its CICD account and region: no value copied, the key by alias', () => {
+    const stack = new Stack(new App(), 'Target'); // env-agnostic, as in a StackSet
+    const store = CicdArtifactStore.fromCicdAccount(stack, 'Store', { account: '111111111111', region: 'eu-west-1', templatesBucketPrefix: 'acme-cfn' });
+    expect(store.artifactsBucket.bucketName).toBe('cicd-artifacts-111111111111-eu-west-1');
+    expect(store.templatesBucket.bucketName).toBe('acme-cfn-111111111111-eu-west-1');
+    expect(stack.resolve(store.encryptionKey.keyArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:111111111111:alias/cicd/artifacts']] });
+    const role = new iam.Role(stack, 'Builder', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    store.grantRead(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:DescribeKey'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:111111111111:key/*']] },
+          Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/cicd/artifacts' } },
+        }]),
+      },
+    });
+  });
+
+  test('the CICD account location is validated', () => {
+    const stack = new Stack(new App(), 'Target');
+    expect(() => CicdArtifactStore.fromCicdAccount(stack, 'Store', { account: '1111', region: 'Ireland', keyAlias: 'cicd', artifactsBucketPrefix: 'A' }))
+      .toThrow(/account: got "1111"[\s\S]*region: got "Ireland"[\s\S]*artifactsBucketPrefix: got "A"[\s\S]*keyAlias: got "cicd"/);
+  });
+
   test('imported attributes are validated', () => {
     const stack = new Stack(new App(), 'S');
     expect(() => CicdArtifactStore.fromArtifactStoreAttributes(stack, 'Store', {
