@@ -165,6 +165,7 @@ export interface ResourceSpec {
  */
 export const RESOURCES = {
   artifact: { label: 'an object of the artifacts bucket' },
+  prodArtifact: { label: 'the source artifact the prod stage also deploys' },
   artifactsBucket: { label: 'the artifacts bucket' },
   template: { label: 'an object of the templates bucket' },
   key: { label: 'the store\'s KMS key (by its alias)' },
@@ -590,6 +591,24 @@ const CASES: Record<Mode, CaseInput[]> = {
       resource: 'nonprodAnything',
       expected: 'ImplicitlyDenied',
       description: 'The read-only role creates a role: it is allowed no write',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 'kms:ReEncryptFrom',
+      resource: 'key',
+      expected: 'ImplicitlyDenied',
+      description: 'The read-only role re-encrypts the store\'s ciphertext under a key of its choosing (a decrypt by proxy): '
+        + 'no policy of the role allows it, but its explicit deny on data reads does not name it either',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:PutObject',
+      resource: 'prodArtifact',
+      context: SSE_STORE_KEY,
+      how: 'SSE-KMS with the store\'s key',
+      expected: 'Allowed',
+      description: 'The non-prod cross-account role overwrites an artifact of the prod stage: all targets share one artifacts bucket, '
+        + 'so a target can write what a later stage deploys (versioning keeps the earlier object)',
     },
   ],
   'role-ids': [

@@ -204,6 +204,8 @@ function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
   switch (key) {
     case 'artifact':
       return { arn: `arn:aws:s3:::${world.artifactsBucket}/cicd-sample/Source/a1b2c3.zip`, account: storeAccount, policy: world.bucketPolicies[world.artifactsBucket] };
+    case 'prodArtifact':
+      return { arn: `arn:aws:s3:::${world.artifactsBucket}/cicd-sample/Source/b4d5e6.zip`, account: storeAccount, policy: world.bucketPolicies[world.artifactsBucket] };
     case 'artifactsBucket':
       return { arn: `arn:aws:s3:::${world.artifactsBucket}`, account: storeAccount, policy: world.bucketPolicies[world.artifactsBucket] };
     case 'template':
