@@ -107,6 +107,11 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only scripts/bench.ts',
 });
 
+project.addTask('docs:matrix', {
+  description: 'Render the access matrix (test/access-matrix/cases.ts) into the README; a test fails when they differ',
+  exec: 'ts-node --transpile-only scripts/access-matrix.ts',
+});
+
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
 project.packageTask.spawn(testConsumers);

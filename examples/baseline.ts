@@ -25,6 +25,13 @@ export const SAMPLE_APP_STACK = 'cicd-sample-app';
 export const SAMPLE_SOURCE_KEY = 'sample-app/source.zip';
 export const SAMPLE_TEMPLATE_FILE = `${SAMPLE_APP_STACK}.template.json`;
 
+/** The names of the pipeline roles in every target account. */
+export const PIPELINE_ROLE_NAMES = [
+  CrossAccountPipelineRoles.crossAccountRoleName(),
+  CrossAccountPipelineRoles.cloudFormationRoleName(),
+  CrossAccountPipelineRoles.buildRoleName(),
+];
+
 export interface Baseline {
   readonly store: Stack;
   readonly targets: Stack[];
@@ -50,9 +57,10 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   });
 
   const storeStack = new Stack(app, STORE_STACK, props(config.cicd.accountId, 'CICD artifact store: KMS key and artifact buckets shared with the target accounts'));
-  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', {
-    targetAccounts: config.targets.map((t) => storeTarget(config, t.name, t.accountId)),
-  });
+  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', config.organizationId
+    // The organization, narrowed to the pipeline roles' names: constant-size policies.
+    ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
+    : { targetAccounts: config.targets.map((t) => storeTarget(config, t.name, t.accountId)) });
 
   const targets = config.targets.map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
@@ -85,11 +93,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
 
 /** How the store admits one target, by the configured narrowing. */
 function storeTarget(config: BaselineConfig, name: string, accountId: string): TargetAccount {
-  const roleNames = [
-    CrossAccountPipelineRoles.crossAccountRoleName(),
-    CrossAccountPipelineRoles.cloudFormationRoleName(),
-    CrossAccountPipelineRoles.buildRoleName(),
-  ];
+  const roleNames = PIPELINE_ROLE_NAMES;
   switch (config.narrowing) {
     case 'role-arns':
       return { name, accountId, roleArns: roleNames.map((r) => `arn:aws:iam::${accountId}:role/${r}`) };

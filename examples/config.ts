@@ -19,15 +19,23 @@ export interface BaselineConfig {
   readonly narrowing: Narrowing;
   /** Unique IDs of the deployed target roles, by target name then role kind (fed by the deploy command). */
   readonly roleIds: Record<string, Record<string, string>>;
+  /**
+   * The AWS Organization of the accounts: when given, the store admits the pipeline roles of
+   * any account of the organization instead of listing the target accounts.
+   */
+  readonly organizationId?: string;
 }
 
 type Lookup = (key: string) => string | undefined;
 
 const ACCOUNT = /^\d{12}$/;
+const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
 
 /**
  * Reads the configuration. `layout=single` puts the store, the roles and the pipeline in one
  * account; otherwise the seed's layout: CICD 111111111111, nonprod 222222222222, prod 777777777777.
+ * `organizationId=o-…` admits the pipeline roles of the organization's accounts instead of
+ * listing the target accounts.
  */
 export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env): BaselineConfig {
   const get = (key: string, envName: string, fallback: string) => context(key) ?? env[envName] ?? fallback;
@@ -54,5 +62,12 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   }
   const rawIds = context('roleIds') ?? env.CICD_ROLE_IDS;
   const roleIds = rawIds ? JSON.parse(rawIds) as Record<string, Record<string, string>> : {};
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds };
+  const organizationId = context('organizationId') ?? env.CICD_ORGANIZATION_ID;
+  if (organizationId !== undefined && !ORGANIZATION.test(organizationId)) {
+    throw new Error(`organizationId: got ${JSON.stringify(organizationId)}; allowed: an AWS Organizations ID such as "o-a1b2c3d4e5"`);
+  }
+  if (organizationId !== undefined && narrowing !== 'account') {
+    throw new Error(`narrowing: got ${JSON.stringify(narrowing)} with organizationId; allowed: "account" (the organization admits the pipeline roles by name)`);
+  }
+  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId };
 }

@@ -25,6 +25,7 @@ const VARIANTS: Array<[string, Context]> = [
   ['three accounts', {}],
   ['three accounts, role IDs', { narrowing: 'role-ids', roleIds: ROLE_IDS }],
   ['three accounts, role ARNs', { narrowing: 'role-arns' }],
+  ['three accounts, organization', { organizationId: 'o-a1b2c3d4e5' }],
   ['single account', { layout: 'single' }],
 ];
 
@@ -63,6 +64,16 @@ describe('reference app details', () => {
     expect(withoutIds).not.toContain('aws:userId');
   });
 
+  test('organizationId admits the pipeline roles of the organization instead of listing the accounts', () => {
+    const store = Template.fromStack(build({ organizationId: 'o-a1b2c3d4e5' }).baseline.store).toJSON();
+    const text = JSON.stringify(store);
+    expect(text).toContain('"aws:PrincipalOrgID":"o-a1b2c3d4e5"');
+    expect(text).toContain(':iam::*:role/cicd-cross-account');
+    expect(text).not.toContain('222222222222');
+    expect(text).not.toContain('777777777777');
+    expect(readConfig((k) => ({} as Context)[k], { CICD_ORGANIZATION_ID: 'o-a1b2c3d4e5' }).organizationId).toBe('o-a1b2c3d4e5');
+  });
+
   test('the sample pipeline deploys to nonprod, then after an approval to prod', () => {
     const template = Template.fromStack(build({}).baseline.pipeline).toJSON();
     const pipeline = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline');
@@ -78,6 +89,9 @@ describe('reference app details', () => {
     expect(() => readConfig((k) => ({ nonprodAccount: '12' } as Context)[k], {})).toThrow(/nonprodAccount: got "12"/);
     expect(() => readConfig((k) => ({ narrowing: 'users' } as Context)[k], {})).toThrow(/narrowing: got "users"/);
     expect(() => readConfig((k) => ({ layout: 'two' } as Context)[k], {})).toThrow(/layout: got "two"/);
+    expect(() => readConfig((k) => ({ organizationId: 'org-1' } as Context)[k], {})).toThrow(/organizationId: got "org-1"/);
+    expect(() => readConfig((k) => ({ organizationId: 'o-a1b2c3d4e5', narrowing: 'role-ids' } as Context)[k], {}))
+      .toThrow(/narrowing: got "role-ids" with organizationId/);
   });
 
   test('every acknowledgement is used, and listed with its reason in the README', () => {

@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 /**
  * Values that CloudFormation would substitute when deploying a template, for tests that need
  * plain JSON (for example to feed a policy to an offline IAM policy engine).
@@ -92,4 +94,57 @@ function resolve(value: unknown, d: DeployedValues): unknown {
     out[key] = resolve(obj[key], d);
   }
   return out;
+}
+
+/** Unique IDs and key IDs to give named resources, where a deterministic fake will not do. */
+export interface PhysicalIds {
+  /** Role unique IDs (`AROA…`), by role name. @default - `AROA` and 17 characters derived from the name */
+  readonly roleIds?: Record<string, string>;
+  /** KMS key IDs, by logical ID. @default - a UUID derived from the logical ID */
+  readonly keyIds?: Record<string, string>;
+}
+
+/**
+ * The values CloudFormation would give `Ref` and `Fn::GetAtt` of the template's resources
+ * whose physical names are known before deploying: S3 buckets and IAM roles with a literal
+ * name, and KMS keys (whose IDs are made up, deterministically, unless given).
+ */
+export function deployedValuesOf(template: { Resources?: Record<string, any> }, env: DeployedValues, ids: PhysicalIds = {}): DeployedValues {
+  const partition = env.partition ?? 'aws';
+  const refs: Record<string, string> = { ...env.refs };
+  const attributes: Record<string, string> = { ...env.attributes };
+  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+    const props = resource.Properties ?? {};
+    switch (resource.Type) {
+      case 'AWS::S3::Bucket':
+        if (typeof props.BucketName === 'string') {
+          refs[logicalId] = props.BucketName;
+          attributes[`${logicalId}.Arn`] = `arn:${partition}:s3:::${props.BucketName}`;
+        }
+        break;
+      case 'AWS::IAM::Role':
+        if (typeof props.RoleName === 'string') {
+          refs[logicalId] = props.RoleName;
+          attributes[`${logicalId}.Arn`] = `arn:${partition}:iam::${env.account}:role${props.Path ?? '/'}${props.RoleName}`;
+          attributes[`${logicalId}.RoleId`] = ids.roleIds?.[props.RoleName] ?? `AROA${digest(props.RoleName, 17).toUpperCase()}`;
+        }
+        break;
+      case 'AWS::KMS::Key': {
+        const hex = digest(logicalId, 32);
+        const keyId = ids.keyIds?.[logicalId] ?? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+        refs[logicalId] = keyId;
+        attributes[`${logicalId}.Arn`] = `arn:${partition}:kms:${env.region}:${env.account}:key/${keyId}`;
+        attributes[`${logicalId}.KeyId`] = keyId;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return { ...env, refs, attributes };
+}
+
+/** `length` hexadecimal characters derived from `text`. */
+function digest(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
 }

@@ -1,0 +1,823 @@
+/**
+ * The access matrix of the reference app, as data: who does what on what, in which mode, and
+ * the decision AWS must reach. `test/access-matrix.test.ts` evaluates every case with an
+ * offline IAM policy engine over the synthesized policies; `scripts/access-matrix.ts` renders
+ * the same cases into the README. Nothing here depends on the CDK, so rendering is fast.
+ */
+
+export const CICD = '111111111111';
+export const NONPROD = '222222222222';
+export const PROD = '777777777777';
+/** An account outside the organization and the store's targets. */
+export const FOREIGN = '333333333333';
+/** An account of the organization that is not one of the listed targets. */
+export const ORG_SANDBOX = '444444444444';
+export const REGION = 'eu-west-1';
+export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
+export const FOREIGN_ORGANIZATION_ID = 'o-f0r31gn0rg1';
+export const KEY_ALIAS = 'alias/cicd/artifacts';
+/** A key of the non-prod account, not the store's. */
+export const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${NONPROD}:key/0f0f0f0f-1111-2222-3333-444444444444`;
+/** Stands for the store's key ARN in a case's context; replaced by the synthesized key's ARN. */
+export const STORE_KEY_ARN = '${StoreKeyArn}';
+
+/** A well-formed, made-up role unique ID: `AROA` and 17 characters. */
+export function fakeRoleId(tag: string): string {
+  return `AROA${tag.toUpperCase().padEnd(17, '0')}`;
+}
+
+/** The unique IDs of the target roles, fed to the reference app with `-c roleIds=…` in role-ID mode. */
+export const ROLE_IDS: Record<string, Record<string, string>> = {
+  nonprod: { crossAccountRoleId: fakeRoleId('NONPRODXACCOUNT'), cloudFormationRoleId: fakeRoleId('NONPRODCFN'), buildRoleId: fakeRoleId('NONPRODBUILD') },
+  prod: { crossAccountRoleId: fakeRoleId('PRODXACCOUNT'), cloudFormationRoleId: fakeRoleId('PRODCFN'), buildRoleId: fakeRoleId('PRODBUILD') },
+  main: { crossAccountRoleId: fakeRoleId('MAINXACCOUNT'), cloudFormationRoleId: fakeRoleId('MAINCFN'), buildRoleId: fakeRoleId('MAINBUILD') },
+};
+
+/** The principal of the CICD account that the trusted-principals mode lets assume the cross-account role. */
+export const TRUSTED_PIPELINE_ROLE_ARN = `arn:aws:iam::${CICD}:role/cicd-sample-pipeline`;
+
+/**
+ * How the reference app admits the targets:
+ * - `account`: the target accounts, whole (`-c narrowing=account`, the default);
+ * - `role-ids`: the pipeline roles by unique ID (`-c narrowing=role-ids -c roleIds=…`);
+ * - `role-arns`: the pipeline roles by ARN (`-c narrowing=role-arns`);
+ * - `organization`: the pipeline roles by name in any account of the organization (`-c organizationId=…`);
+ * - `single`: one account for everything (`-c layout=single`);
+ * - `trusted-principals`: the account layout, with the cross-account role trusting one principal of
+ *   the CICD account (`trustedPrincipalArns`) instead of the whole account.
+ */
+export type Mode = 'account' | 'role-ids' | 'role-arns' | 'organization' | 'single' | 'trusted-principals';
+
+export const MODES: Mode[] = ['account', 'role-ids', 'role-arns', 'organization', 'single', 'trusted-principals'];
+
+/** The CDK context that builds the reference app in each mode (trusted-principals adds a construct prop). */
+export const MODE_CONTEXT: Record<Mode, Record<string, string>> = {
+  'account': {},
+  'role-ids': { narrowing: 'role-ids', roleIds: JSON.stringify(ROLE_IDS) },
+  'role-arns': { narrowing: 'role-arns' },
+  'organization': { organizationId: ORGANIZATION_ID },
+  'single': { layout: 'single' },
+  'trusted-principals': {},
+};
+
+export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+
+/** Where a principal's identity policies come from. */
+export type IdentitySource =
+  /** the role's policies as synthesized in the target stack of this name */
+  | { readonly target: string }
+  /** AWS managed `AdministratorAccess` (`*` on `*`) */
+  | 'administrator'
+  /** `s3:*` and `kms:*` on `*` */
+  | 's3-kms-all'
+  /** `sts:AssumeRole` on `*`: its own account lets it assume any role */
+  | 'assume-any-role';
+
+export interface PrincipalSpec {
+  /** How the table names it. */
+  readonly label: string;
+  readonly kind: 'role' | 'service' | 'anonymous';
+  readonly account?: string;
+  readonly roleName?: string;
+  /** The role's unique ID. @default - the synthesized role's (from ROLE_IDS) */
+  readonly roleId?: string;
+  readonly identity?: IdentitySource;
+  /** For a service principal. */
+  readonly service?: string;
+}
+
+export const PRINCIPALS = {
+  nonprodPipeline: { label: 'non-prod `cicd-cross-account`', kind: 'role', account: NONPROD, roleName: 'cicd-cross-account', identity: { target: 'nonprod' } },
+  nonprodBuild: { label: 'non-prod `cicd-build`', kind: 'role', account: NONPROD, roleName: 'cicd-build', identity: { target: 'nonprod' } },
+  nonprodReadOnly: { label: 'non-prod `cicd-read-only`', kind: 'role', account: NONPROD, roleName: 'cicd-read-only', identity: { target: 'nonprod' } },
+  nonprodRecreated: {
+    label: 'non-prod `cicd-cross-account`, deleted and recreated (new unique ID)',
+    kind: 'role',
+    account: NONPROD,
+    roleName: 'cicd-cross-account',
+    roleId: fakeRoleId('RECREATED'),
+    identity: { target: 'nonprod' },
+  },
+  nonprodAdmin: {
+    label: 'non-prod `admin` role with `AdministratorAccess`',
+    kind: 'role',
+    account: NONPROD,
+    roleName: 'admin',
+    roleId: fakeRoleId('NONPRODADMIN'),
+    identity: 'administrator',
+  },
+  prodPipeline: { label: 'prod `cicd-cross-account`', kind: 'role', account: PROD, roleName: 'cicd-cross-account', identity: { target: 'prod' } },
+  mainPipeline: { label: '`cicd-cross-account` of the one account', kind: 'role', account: CICD, roleName: 'cicd-cross-account', identity: { target: 'main' } },
+  foreignAdmin: {
+    label: '`cicd-cross-account` of foreign 333333333333 with `s3:*`, `kms:*`',
+    kind: 'role',
+    account: FOREIGN,
+    roleName: 'cicd-cross-account',
+    roleId: fakeRoleId('FOREIGNXACCOUNT'),
+    identity: 's3-kms-all',
+  },
+  orgSandboxPipeline: {
+    label: '`cicd-cross-account` of 444444444444 (in the organization, not a target) with `s3:*`, `kms:*`',
+    kind: 'role',
+    account: ORG_SANDBOX,
+    roleName: 'cicd-cross-account',
+    roleId: fakeRoleId('SANDBOXXACCOUNT'),
+    identity: 's3-kms-all',
+  },
+  cicdPipeline: {
+    label: 'CICD `cicd-sample-pipeline` role',
+    kind: 'role',
+    account: CICD,
+    roleName: 'cicd-sample-pipeline',
+    roleId: fakeRoleId('CICDPIPELINE'),
+    identity: 'assume-any-role',
+  },
+  cicdDeveloper: {
+    label: 'CICD `developer` role',
+    kind: 'role',
+    account: CICD,
+    roleName: 'developer',
+    roleId: fakeRoleId('CICDDEVELOPER'),
+    identity: 'assume-any-role',
+  },
+  foreignAssumer: {
+    label: 'foreign 333333333333 `deployer` role',
+    kind: 'role',
+    account: FOREIGN,
+    roleName: 'deployer',
+    roleId: fakeRoleId('FOREIGNDEPLOYER'),
+    identity: 'assume-any-role',
+  },
+  cloudFormation: { label: 'CloudFormation service', kind: 'service', service: 'cloudformation.amazonaws.com' },
+  codeBuild: { label: 'CodeBuild service', kind: 'service', service: 'codebuild.amazonaws.com' },
+  anonymous: { label: 'anonymous (unsigned)', kind: 'anonymous' },
+} satisfies Record<string, PrincipalSpec>;
+
+export type PrincipalKey = keyof typeof PRINCIPALS;
+
+export interface ResourceSpec {
+  readonly label: string;
+}
+
+/**
+ * The resources requests are made on. `roleOf` resources are IAM roles of a target account: the
+ * engine uses their trust policy for `sts:AssumeRole`, and no resource policy otherwise.
+ */
+export const RESOURCES = {
+  artifact: { label: 'an object of the artifacts bucket' },
+  prodArtifact: { label: 'the source artifact the prod stage also deploys' },
+  artifactsBucket: { label: 'the artifacts bucket' },
+  template: { label: 'an object of the templates bucket' },
+  key: { label: 'the store\'s KMS key (by its alias)' },
+  nonprodPipelineRole: { label: 'non-prod `cicd-cross-account` role' },
+  nonprodCloudFormationRole: { label: 'non-prod `cicd-cloudformation` role' },
+  nonprodBuildRole: { label: 'non-prod `cicd-build` role' },
+  nonprodReadOnlyRole: { label: 'non-prod `cicd-read-only` role' },
+  mainPipelineRole: { label: '`cicd-cross-account` of the one account' },
+  nonprodObject: { label: 'an object of a non-prod bucket' },
+  nonprodSecret: { label: 'a non-prod secret' },
+  nonprodParameter: { label: 'a non-prod SSM parameter' },
+  nonprodAnything: { label: 'any non-prod resource' },
+} satisfies Record<string, ResourceSpec>;
+
+export type ResourceKey = keyof typeof RESOURCES;
+
+export interface AccessCase {
+  /** `mode/number`, stable as long as cases are appended. */
+  readonly id: string;
+  readonly mode: Mode;
+  /** What is being tested, and why the decision is what it must be. */
+  readonly description: string;
+  readonly principal: PrincipalKey;
+  readonly action: string;
+  readonly resource: ResourceKey;
+  /** Request context beyond the principal's and resource's own (TLS, encryption headers, ...). */
+  readonly context?: Record<string, string | string[]>;
+  /** How the request differs from a plain one, for the table ("without TLS", ...). */
+  readonly how?: string;
+  readonly expected: Decision;
+}
+
+type CaseInput = Omit<AccessCase, 'id' | 'mode'>;
+
+const NO_TLS = { 'aws:SecureTransport': 'false' };
+const SSE_STORE_KEY = { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': STORE_KEY_ARN };
+const PASS_TO_CLOUDFORMATION = { 'iam:PassedToService': 'cloudformation.amazonaws.com' };
+
+/** The pipeline role of a target reads and writes artifacts, reads templates, uses the key. */
+function pipelineRoleUsesStore(principal: PrincipalKey, who: string): CaseInput[] {
+  return [
+    {
+      principal,
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'Allowed',
+      description: `${who} reads an artifact: its identity policy and the bucket policy both allow it`,
+    },
+    {
+      principal,
+      action: 's3:PutObject',
+      resource: 'artifact',
+      context: SSE_STORE_KEY,
+      how: 'SSE-KMS with the store\'s key',
+      expected: 'Allowed',
+      description: `${who} uploads an artifact encrypted with the store's key, as CodePipeline does`,
+    },
+    {
+      principal,
+      action: 'kms:Decrypt',
+      resource: 'key',
+      expected: 'Allowed',
+      description: `${who} decrypts with the store's key, named by its alias (kms:ResourceAliases) in its identity policy`,
+    },
+    {
+      principal,
+      action: 's3:GetObject',
+      resource: 'template',
+      expected: 'Allowed',
+      description: `${who} reads a template`,
+    },
+    {
+      principal,
+      action: 's3:PutObject',
+      resource: 'template',
+      context: SSE_STORE_KEY,
+      how: 'SSE-KMS with the store\'s key',
+      expected: 'ImplicitlyDenied',
+      description: `${who} writes a template: targets only read templates by default (targetsCanWriteTemplates is false)`,
+    },
+  ];
+}
+
+/** A principal of the target account that is not a listed role is refused by the store. */
+function otherRoleRefused(principal: PrincipalKey, who: string, why: string): CaseInput[] {
+  return [
+    {
+      principal,
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: `${who} reads an artifact: its own policy allows it, but the bucket policy admits only the listed roles (${why})`,
+    },
+    {
+      principal,
+      action: 'kms:Decrypt',
+      resource: 'key',
+      expected: 'ImplicitlyDenied',
+      description: `${who} decrypts with the store's key: the key policy admits only the listed roles (${why})`,
+    },
+  ];
+}
+
+const CASES: Record<Mode, CaseInput[]> = {
+  'account': [
+    ...pipelineRoleUsesStore('nonprodPipeline', 'The non-prod cross-account role'),
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:ListBucket',
+      resource: 'artifactsBucket',
+      expected: 'Allowed',
+      description: 'The non-prod cross-account role lists the artifacts bucket',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:PutObject',
+      resource: 'artifact',
+      how: 'no encryption header (bucket default)',
+      expected: 'Allowed',
+      description: 'An upload that names no encryption is allowed: the bucket encrypts it with the store\'s key by default',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:DeleteObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'The non-prod cross-account role deletes an artifact: targets never delete (old versions expire by lifecycle)',
+    },
+    {
+      principal: 'nonprodAdmin',
+      action: 's3:PutBucketPolicy',
+      resource: 'artifactsBucket',
+      expected: 'ImplicitlyDenied',
+      description: 'A non-prod administrator rewrites the artifacts bucket policy: targets get object access only',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 'kms:GenerateDataKey',
+      resource: 'key',
+      expected: 'Allowed',
+      description: 'The non-prod cross-account role generates a data key, as S3 does for its SSE-KMS upload',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:PutObject',
+      resource: 'artifact',
+      how: 'SSE-KMS with another key',
+      context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': OTHER_KEY_ARN },
+      expected: 'ExplicitlyDenied',
+      description: 'An upload encrypted with a key other than the store\'s is denied by the bucket policy (DenyUploadsWithAnotherKey)',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:PutObject',
+      resource: 'artifact',
+      how: 'SSE-S3 (AES256)',
+      context: { 's3:x-amz-server-side-encryption': 'AES256' },
+      expected: 'ExplicitlyDenied',
+      description: 'An upload encrypted with SSE-S3 instead of the store\'s key is denied by the bucket policy (DenyUploadsNotEncryptedWithKms)',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      context: NO_TLS,
+      how: 'without TLS',
+      expected: 'ExplicitlyDenied',
+      description: 'A read without TLS is denied by the bucket policy, whoever asks',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:PutObject',
+      resource: 'artifact',
+      context: { ...NO_TLS, ...SSE_STORE_KEY },
+      how: 'without TLS',
+      expected: 'ExplicitlyDenied',
+      description: 'A write without TLS is denied by the bucket policy, whoever asks',
+    },
+    {
+      principal: 'anonymous',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'An unsigned request for an artifact: no statement admits anonymous principals',
+    },
+    {
+      principal: 'anonymous',
+      action: 's3:GetObject',
+      resource: 'template',
+      context: NO_TLS,
+      how: 'without TLS',
+      expected: 'ExplicitlyDenied',
+      description: 'An unsigned request for a template without TLS meets the TLS deny',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'A role of a foreign account, named like the pipeline role and allowed s3:* on * by its own account, reads an artifact: the bucket policy does not admit its account',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 'kms:Decrypt',
+      resource: 'key',
+      expected: 'ImplicitlyDenied',
+      description: 'The same foreign role decrypts with the store\'s key: the key policy does not admit its account',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 's3:PutObject',
+      resource: 'artifact',
+      context: SSE_STORE_KEY,
+      how: 'SSE-KMS with the store\'s key',
+      expected: 'ImplicitlyDenied',
+      description: 'The same foreign role plants an artifact: the bucket policy does not admit its account',
+    },
+    {
+      principal: 'nonprodAdmin',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'Allowed',
+      description: 'With whole accounts admitted, any non-prod principal its own IAM allows reads artifacts (narrow by role to prevent it)',
+    },
+    {
+      principal: 'nonprodAdmin',
+      action: 'kms:PutKeyPolicy',
+      resource: 'key',
+      expected: 'ImplicitlyDenied',
+      description: 'A non-prod administrator rewrites the key policy: targets may only use the key, never administer it',
+    },
+    {
+      principal: 'nonprodAdmin',
+      action: 'kms:ScheduleKeyDeletion',
+      resource: 'key',
+      expected: 'ImplicitlyDenied',
+      description: 'A non-prod administrator schedules the key\'s deletion: key administration stays with the CICD account',
+    },
+    {
+      principal: 'nonprodAdmin',
+      action: 'kms:CreateGrant',
+      resource: 'key',
+      context: { 'kms:GrantIsForAWSResource': 'false' },
+      how: 'grant for a non-AWS resource',
+      expected: 'ImplicitlyDenied',
+      description: 'A non-prod administrator creates a grant for itself on the store\'s key (not for an AWS service): no target may create grants',
+    },
+    {
+      principal: 'nonprodAdmin',
+      action: 'kms:CreateGrant',
+      resource: 'key',
+      context: { 'kms:GrantIsForAWSResource': 'true' },
+      how: 'grant for an AWS resource',
+      expected: 'ImplicitlyDenied',
+      description: 'Nor through an AWS service: S3 with bucket keys and CodePipeline need no grant on the key',
+    },
+    {
+      principal: 'cicdPipeline',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodPipelineRole',
+      expected: 'Allowed',
+      description: 'A CICD-account role assumes the non-prod cross-account role over TLS: the trust policy admits the CICD account',
+    },
+    {
+      principal: 'cicdPipeline',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodPipelineRole',
+      context: NO_TLS,
+      how: 'without TLS',
+      expected: 'ImplicitlyDenied',
+      description: 'The same without TLS: the trust policy requires aws:SecureTransport',
+    },
+    {
+      principal: 'foreignAssumer',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodPipelineRole',
+      expected: 'ImplicitlyDenied',
+      description: 'A role of a foreign account assumes the non-prod cross-account role: the trust policy names only the CICD account',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 'iam:PassRole',
+      resource: 'nonprodCloudFormationRole',
+      context: PASS_TO_CLOUDFORMATION,
+      how: 'to CloudFormation',
+      expected: 'Allowed',
+      description: 'The cross-account role passes the CloudFormation execution role to CloudFormation, as a deploy action does',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 'iam:PassRole',
+      resource: 'nonprodCloudFormationRole',
+      context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+      how: 'to Lambda',
+      expected: 'ImplicitlyDenied',
+      description: 'The cross-account role passes the CloudFormation role to another service (iam:PassedToService)',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 'iam:PassRole',
+      resource: 'nonprodBuildRole',
+      context: PASS_TO_CLOUDFORMATION,
+      how: 'to CloudFormation',
+      expected: 'ImplicitlyDenied',
+      description: 'The cross-account role passes a role other than the CloudFormation role',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodCloudFormationRole',
+      expected: 'ImplicitlyDenied',
+      description: 'The cross-account role assumes the CloudFormation execution role itself: only CloudFormation may',
+    },
+    {
+      principal: 'cloudFormation',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodCloudFormationRole',
+      context: { 'aws:SourceAccount': NONPROD },
+      how: 'for non-prod (aws:SourceAccount)',
+      expected: 'Allowed',
+      description: 'CloudFormation assumes the execution role for a stack of the non-prod account',
+    },
+    {
+      principal: 'cloudFormation',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodCloudFormationRole',
+      context: { 'aws:SourceAccount': FOREIGN },
+      how: 'for 333333333333 (aws:SourceAccount)',
+      expected: 'ImplicitlyDenied',
+      description: 'CloudFormation acting for another account assumes the execution role: the confused-deputy condition refuses it',
+    },
+    {
+      principal: 'codeBuild',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodBuildRole',
+      context: { 'aws:SourceAccount': NONPROD },
+      how: 'for non-prod (aws:SourceAccount)',
+      expected: 'Allowed',
+      description: 'CodeBuild assumes the build role for a project of the non-prod account',
+    },
+    {
+      principal: 'codeBuild',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodBuildRole',
+      context: { 'aws:SourceAccount': FOREIGN },
+      how: 'for 333333333333 (aws:SourceAccount)',
+      expected: 'ImplicitlyDenied',
+      description: 'CodeBuild acting for another account assumes the build role',
+    },
+    {
+      principal: 'cicdPipeline',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodReadOnlyRole',
+      expected: 'Allowed',
+      description: 'A CICD-account role assumes the non-prod read-only role over TLS',
+    },
+    {
+      principal: 'foreignAssumer',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodReadOnlyRole',
+      expected: 'ImplicitlyDenied',
+      description: 'A foreign role assumes the read-only role: the trust policy names only the CICD account',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 'ec2:DescribeVpcs',
+      resource: 'nonprodAnything',
+      expected: 'Allowed',
+      description: 'The read-only role discovers VPCs (ViewOnlyAccess)',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 'tag:GetResources',
+      resource: 'nonprodAnything',
+      expected: 'Allowed',
+      description: 'The read-only role lists resources through the tagging API',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 's3:GetObject',
+      resource: 'nonprodObject',
+      expected: 'ExplicitlyDenied',
+      description: 'The read-only role reads an S3 object of its account: its deny on data reads stops it',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 'secretsmanager:GetSecretValue',
+      resource: 'nonprodSecret',
+      expected: 'ExplicitlyDenied',
+      description: 'The read-only role reads a secret value: denied',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 'ssm:GetParameter',
+      resource: 'nonprodParameter',
+      expected: 'ExplicitlyDenied',
+      description: 'The read-only role reads a parameter value: denied',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ExplicitlyDenied',
+      description: 'The read-only role reads an artifact of the store, whose bucket policy admits its whole account: its own deny still stops it',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 'kms:Decrypt',
+      resource: 'key',
+      expected: 'ExplicitlyDenied',
+      description: 'The read-only role decrypts with the store\'s key, whose key policy admits its whole account: its own deny still stops it',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 's3:PutObject',
+      resource: 'nonprodObject',
+      expected: 'ImplicitlyDenied',
+      description: 'The read-only role writes an object: it is allowed no write',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 'iam:CreateRole',
+      resource: 'nonprodAnything',
+      expected: 'ImplicitlyDenied',
+      description: 'The read-only role creates a role: it is allowed no write',
+    },
+    {
+      principal: 'nonprodReadOnly',
+      action: 'kms:ReEncryptFrom',
+      resource: 'key',
+      expected: 'ImplicitlyDenied',
+      description: 'The read-only role re-encrypts the store\'s ciphertext under a key of its choosing (a decrypt by proxy): '
+        + 'no policy of the role allows it, but its explicit deny on data reads does not name it either',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:PutObject',
+      resource: 'prodArtifact',
+      context: SSE_STORE_KEY,
+      how: 'SSE-KMS with the store\'s key',
+      expected: 'Allowed',
+      description: 'The non-prod cross-account role overwrites an artifact of the prod stage: all targets share one artifacts bucket, '
+        + 'so a target can write what a later stage deploys (versioning keeps the earlier object)',
+    },
+  ],
+  'role-ids': [
+    ...pipelineRoleUsesStore('nonprodPipeline', 'The listed non-prod cross-account role (its unique ID in aws:userId)'),
+    ...otherRoleRefused('nonprodAdmin', 'A non-prod role with AdministratorAccess', 'aws:userId'),
+    {
+      principal: 'nonprodAdmin',
+      action: 's3:PutObject',
+      resource: 'artifact',
+      context: SSE_STORE_KEY,
+      how: 'SSE-KMS with the store\'s key',
+      expected: 'ImplicitlyDenied',
+      description: 'The non-prod administrator plants an artifact for prod to deploy: not a listed role',
+    },
+    {
+      principal: 'nonprodRecreated',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'Someone deleted and recreated the cross-account role under its name: the new unique ID is not listed, so it fails closed',
+    },
+    {
+      principal: 'prodPipeline',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'Allowed',
+      description: 'The listed prod cross-account role reads an artifact',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'A foreign role with s3:* on * reads an artifact',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      context: NO_TLS,
+      how: 'without TLS',
+      expected: 'ExplicitlyDenied',
+      description: 'The listed role reads without TLS',
+    },
+  ],
+  'role-arns': [
+    ...pipelineRoleUsesStore('nonprodPipeline', 'The listed non-prod cross-account role (aws:PrincipalArn)'),
+    ...otherRoleRefused('nonprodAdmin', 'A non-prod role with AdministratorAccess', 'aws:PrincipalArn'),
+    {
+      principal: 'nonprodBuild',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'Allowed',
+      description: 'The listed non-prod build role reads an artifact',
+    },
+    {
+      principal: 'nonprodRecreated',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'Allowed',
+      description: 'The cross-account role deleted and recreated under its name keeps its access: the ARN is the same (the trade-off against role IDs)',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'A foreign role of the same name, with s3:* on *, reads an artifact: its ARN names another account',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 'kms:Decrypt',
+      resource: 'key',
+      expected: 'ImplicitlyDenied',
+      description: 'The same foreign role decrypts with the store\'s key',
+    },
+  ],
+  'organization': [
+    ...pipelineRoleUsesStore('nonprodPipeline', 'The non-prod cross-account role (aws:PrincipalOrgID and its name in aws:PrincipalArn)'),
+    ...otherRoleRefused('nonprodAdmin', 'A non-prod role with AdministratorAccess', 'not a pipeline role name'),
+    {
+      principal: 'orgSandboxPipeline',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'Allowed',
+      description: 'A pipeline-named role of any organization account is admitted, listed or not: organization mode trusts the organization\'s accounts',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'A role named cicd-cross-account in an account of another organization, with s3:* on *, reads an artifact: aws:PrincipalOrgID differs',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 'kms:Decrypt',
+      resource: 'key',
+      expected: 'ImplicitlyDenied',
+      description: 'The same foreign role decrypts with the store\'s key',
+    },
+    {
+      principal: 'anonymous',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'An unsigned request: the organization statement\'s Principal is "*", but its conditions need an organization member',
+    },
+    {
+      principal: 'nonprodPipeline',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      context: NO_TLS,
+      how: 'without TLS',
+      expected: 'ExplicitlyDenied',
+      description: 'The pipeline role reads without TLS',
+    },
+  ],
+  'single': [
+    {
+      principal: 'mainPipeline',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'Allowed',
+      description: 'In one account the pipeline role reads an artifact through its own identity policy; the bucket policy has no cross-account statement',
+    },
+    {
+      principal: 'mainPipeline',
+      action: 's3:PutObject',
+      resource: 'artifact',
+      context: SSE_STORE_KEY,
+      how: 'SSE-KMS with the store\'s key',
+      expected: 'Allowed',
+      description: 'The pipeline role uploads an artifact',
+    },
+    {
+      principal: 'mainPipeline',
+      action: 'kms:Decrypt',
+      resource: 'key',
+      expected: 'Allowed',
+      description: 'The pipeline role decrypts: the key policy lets the account\'s IAM policies decide',
+    },
+    {
+      principal: 'mainPipeline',
+      action: 's3:GetObject',
+      resource: 'template',
+      expected: 'Allowed',
+      description: 'The pipeline role reads a template',
+    },
+    {
+      principal: 'mainPipeline',
+      action: 's3:PutObject',
+      resource: 'template',
+      context: SSE_STORE_KEY,
+      how: 'SSE-KMS with the store\'s key',
+      expected: 'ImplicitlyDenied',
+      description: 'The pipeline role writes a template: its grant reads templates only',
+    },
+    {
+      principal: 'mainPipeline',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      context: NO_TLS,
+      how: 'without TLS',
+      expected: 'ExplicitlyDenied',
+      description: 'A read without TLS is denied in one account too',
+    },
+    {
+      principal: 'foreignAdmin',
+      action: 's3:GetObject',
+      resource: 'artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'A foreign role with s3:* on * reads an artifact',
+    },
+    {
+      principal: 'cicdPipeline',
+      action: 'sts:AssumeRole',
+      resource: 'mainPipelineRole',
+      expected: 'Allowed',
+      description: 'The account\'s pipeline assumes the cross-account role of its own account',
+    },
+  ],
+  'trusted-principals': [
+    {
+      principal: 'cicdPipeline',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodPipelineRole',
+      expected: 'Allowed',
+      description: 'The CICD principal listed in trustedPrincipalArns assumes the cross-account role',
+    },
+    {
+      principal: 'cicdDeveloper',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodPipelineRole',
+      expected: 'ImplicitlyDenied',
+      description: 'Another CICD-account role, allowed by its own account to assume any role, is not listed (aws:PrincipalArn)',
+    },
+    {
+      principal: 'cicdPipeline',
+      action: 'sts:AssumeRole',
+      resource: 'nonprodPipelineRole',
+      context: NO_TLS,
+      how: 'without TLS',
+      expected: 'ImplicitlyDenied',
+      description: 'The listed principal without TLS',
+    },
+  ],
+};
+
+/** Every case, in table order. */
+export const ACCESS_MATRIX_CASES: AccessCase[] = MODES.flatMap((mode) =>
+  CASES[mode].map((c, i) => ({ id: `${mode}/${i + 1}`, mode, ...c })));
