@@ -41,6 +41,7 @@ export const DENIED_DATA_READS: DeniedDataRead[] = [
   { action: 'secretsmanager:BatchGetSecretValue', reason: 'secret values, several at a time' },
   { action: 'ssm:GetParameter*', reason: 'SSM parameter values, including SecureString and earlier values (GetParameter, GetParameters, GetParametersByPath, GetParameterHistory)' },
   { action: 'kms:Decrypt', reason: 'plaintext of anything encrypted with a KMS key' },
+  { action: 'kms:ReEncryptFrom', reason: 'ciphertext moved under a key the caller can decrypt, which amounts to decrypting it' },
   { action: 'ec2:GetPasswordData', reason: 'the administrator password of Windows instances' },
   { action: 'glue:GetConnection', reason: 'AWS Glue connection properties, including passwords' },
   { action: 'glue:GetConnections', reason: 'AWS Glue connection properties, including passwords' },
