@@ -596,9 +596,9 @@ const CASES: Record<Mode, CaseInput[]> = {
       principal: 'nonprodReadOnly',
       action: 'kms:ReEncryptFrom',
       resource: 'key',
-      expected: 'ImplicitlyDenied',
+      expected: 'ExplicitlyDenied',
       description: 'The read-only role re-encrypts the store\'s ciphertext under a key of its choosing (a decrypt by proxy): '
-        + 'no policy of the role allows it, but its explicit deny on data reads does not name it either',
+        + 'its explicit deny on data reads names kms:ReEncryptFrom',
     },
     {
       principal: 'nonprodPipeline',
