@@ -18,6 +18,8 @@ export interface StackInfo {
   readonly account: string;
   readonly region: string;
   readonly template: any;
+  /** Stacks this one imports from (same-account exports), which must be deployed first. */
+  readonly dependsOn: string[];
 }
 
 export interface Assembly {
@@ -61,6 +63,7 @@ export function synthesize(options: Options, accounts: Record<AccountName, strin
     account: s.environment.account,
     region: s.environment.region,
     template: s.template,
+    dependsOn: s.dependencies.map((d) => d.id).filter((id) => asm.stacks.some((x) => x.id === id)),
   }));
   const order: StackKind[] = ['store', 'target', 'settings', 'pipeline', 'sample-app'];
   stacks.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));

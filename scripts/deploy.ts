@@ -94,7 +94,13 @@ export async function deploy(options: Options, emulator?: Emulator): Promise<Dep
   const deployed: Deployed[] = [];
   const byKind = (a: Assembly, kind: StackInfo['kind']) => a.stacks.filter((s) => s.kind === kind);
   if (options.narrowing === 'role-ids') {
-    // The roles first; their unique IDs exist only once they are deployed.
+    // The roles first; their unique IDs exist only once they are deployed. Where a target stack
+    // imports from the store (single-account layout), the store goes first, admitting the
+    // roles by ARN, and is narrowed to their IDs right after.
+    const store = byKind(asm, 'store');
+    if (byKind(asm, 'target').some((t) => store.some((s) => t.dependsOn.includes(s.name)))) {
+      for (const s of store) deployed.push(await deployStack(asm, s, conn(s)));
+    }
     const roleIds: RoleIds = {};
     for (const [target, stackName] of Object.entries(asm.targets)) {
       const d = await deployStack(asm, asm.stacks.find((s) => s.name === stackName)!, conn(asm.stacks.find((s) => s.name === stackName)!));
@@ -105,7 +111,13 @@ export async function deploy(options: Options, emulator?: Emulator): Promise<Dep
     started = Date.now();
     asm = synthesize(options, accounts, roleIds);
     console.log(`  read the role IDs of ${Object.keys(roleIds).join(', ')}; synthesized the store and settings narrowed to them (${seconds(started)})`);
-    for (const s of byKind(asm, 'store')) deployed.push(await deployStack(asm, s, conn(s)));
+    for (const s of byKind(asm, 'store')) {
+      const d = await deployStack(asm, s, conn(s));
+      const first = deployed.findIndex((x) => x.stack.name === s.name);
+      // Deployed twice: one row, changed if either deploy changed it.
+      if (first >= 0) deployed[first] = { ...d, change: deployed[first].change !== 'no changes' ? deployed[first].change : d.change };
+      else deployed.push(d);
+    }
   } else {
     for (const s of [...byKind(asm, 'store'), ...byKind(asm, 'target')]) deployed.push(await deployStack(asm, s, conn(s)));
   }

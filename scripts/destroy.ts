@@ -1,6 +1,6 @@
 /**
  * Deletes the reference baseline's stacks in the reverse of the deploy order (sample pipeline,
- * settings, store, target roles) with CloudFormation DeleteStack, then checks what remains:
+ * settings, target roles, store) with CloudFormation DeleteStack, then checks what remains:
  * resources with `DeletionPolicy: Retain` (the key and the buckets) must still exist, the others
  * must be gone.
  *
@@ -96,7 +96,8 @@ export async function main(argv: string[]): Promise<number> {
     const accounts = await resolveAccounts(options);
     const conns = connections(options, accounts, emulator?.endpoint);
     const asm = await deployedAssembly(options, conns, accounts);
-    const order: StackInfo['kind'][] = ['pipeline', 'settings', 'store', 'target'];
+    // The reverse of the deploy: target stacks may import from the store (single-account layout), never the other way.
+    const order: StackInfo['kind'][] = ['pipeline', 'settings', 'target', 'store'];
     const stacks = order.flatMap((k) => asm.stacks.filter((s) => s.kind === k));
     console.log(`Deleting the ${options.layout} baseline's stacks from ${emulator ? `the emulator (${emulator.endpoint})` : 'AWS'}`);
     const statuses: string[][] = [];

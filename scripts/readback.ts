@@ -12,7 +12,6 @@
 import {
   CloudFormationClient,
   DescribeStackResourcesCommand,
-  DescribeStacksCommand,
   ListExportsCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
@@ -47,7 +46,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackInfo } from './assembly';
-import { clientConfig, Connection, connections, resolveAccounts } from './aws';
+import { clientConfig, Connection, connections, describeStack, resolveAccounts } from './aws';
 import { MINISTACK_VERSION } from './emulator';
 import { parseOptions } from './options';
 import { contains, firstDifference, Resolver, sameJson, Unresolvable } from './resolve';
@@ -397,8 +396,8 @@ export async function readBack(stacks: StackInfo[], conns: Map<string, Connectio
     const c = conns.get(info.account)!;
     const clients = clientsFor(c);
     const row = (resource: string, property: string, result: Result, detail = '') => rows.push({ account: info.account, stack: info.name, resource, property, result, detail });
-    const stack = (await orAbsent(() => clients.cfn.send(new DescribeStacksCommand({ StackName: info.name }))))?.Stacks?.[0];
-    if (!stack || stack.StackStatus === 'DELETE_COMPLETE') {
+    const stack = await describeStack(c, info.name);
+    if (!stack) {
       row('(stack)', 'exists', 'MISMATCH', 'not deployed');
       continue;
     }
@@ -453,8 +452,14 @@ export async function readBack(stacks: StackInfo[], conns: Map<string, Connectio
       }
       const props = resolved[lid].props;
       const checks = reader({
-        type: res.Type, logicalId: lid, physicalId: physical[lid], props, clients,
-        account: info.account, region: info.region, stackResources: resolved,
+        type: res.Type,
+        logicalId: lid,
+        physicalId: physical[lid],
+        props,
+        clients,
+        account: info.account,
+        region: info.region,
+        stackResources: resolved,
       });
       const checked = new Set(checks.map((k) => k.property.replace(/\[.*$| .*$/, '')));
       for (const check of checks) {
@@ -523,9 +528,7 @@ export async function main(argv: string[]): Promise<number> {
     const present: StackInfo[] = [];
     for (const s of asm.stacks) {
       if (s.kind === 'sample-app') continue;
-      const c = conns.get(s.account)!;
-      const exists = (await orAbsent(() => clientsFor(c).cfn.send(new DescribeStacksCommand({ StackName: s.name }))))?.Stacks?.[0];
-      if (exists && exists.StackStatus !== 'DELETE_COMPLETE') present.push(s);
+      if (await describeStack(conns.get(s.account)!, s.name)) present.push(s);
       else if (s.kind === 'pipeline' && emulator) console.log(`${s.name}: not deployed (the emulator does not support CodePipeline), not read back`);
       else present.push(s); // reported as not deployed
     }
