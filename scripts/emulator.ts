@@ -126,8 +126,11 @@ export interface StartOptions {
  * it listens nowhere but on the loopback interface. The caller must `stop()` it (in `finally`);
  * Ctrl-C and SIGTERM stop it too.
  */
-export async function startEmulator(options: StartOptions): Promise<Emulator> {
+export async function startEmulator(startOptions: StartOptions): Promise<Emulator> {
+  let options = startOptions;
   const version = ensureInstalled();
+  // MiniStack runs in .emulator/; a relative state directory would land under it.
+  options = { ...options, stateDir: path.resolve(options.stateDir) };
   if (options.fresh) fs.rmSync(options.stateDir, { recursive: true, force: true });
   fs.mkdirSync(options.stateDir, { recursive: true });
   const tmp = path.join(EMULATOR_DIR, 'tmp');
