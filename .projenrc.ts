@@ -31,6 +31,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-simulate',
     'aws-cdk',
     'cdk-stacksets',
+    // The deploy, read-back and destroy commands under scripts/.
+    '@aws-sdk/client-cloudformation',
+    '@aws-sdk/client-iam',
+    '@aws-sdk/client-kms',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/client-ssm',
+    '@aws-sdk/client-sts',
   ],
 
   publishToPypi: {
@@ -110,6 +117,35 @@ project.addTask('bench', {
 project.addTask('docs:matrix', {
   description: 'Render the access matrix (test/access-matrix/cases.ts) into the README; a test fails when they differ',
   exec: 'ts-node --transpile-only scripts/access-matrix.ts',
+});
+
+// The reference app's deploy: by default into a local AWS emulator (MiniStack) holding three
+// accounts, or into real accounts with one named profile each. See docs/deploy.md.
+// The AWS SDK warns on every run that it will need Node.js 22 from 2027.
+const QUIET_NODE = { NODE_NO_WARNINGS: '1' };
+const script = (name: string) => `ts-node --project tsconfig.dev.json --transpile-only scripts/${name}.ts`;
+project.addTask('deploy', {
+  description: 'Deploy the reference baseline account by account (emulator by default; --cicd-profile/--nonprod-profile/--prod-profile for AWS)',
+  exec: script('deploy'),
+  receiveArgs: true,
+  env: QUIET_NODE,
+});
+project.addTask('destroy', {
+  description: 'Delete the reference baseline\'s stacks, keeping the retained key and buckets',
+  exec: script('destroy'),
+  receiveArgs: true,
+  env: QUIET_NODE,
+});
+project.addTask('readback', {
+  description: 'Read back what the emulator holds in every account and compare it with the synthesized templates',
+  exec: script('readback'),
+  receiveArgs: true,
+  env: QUIET_NODE,
+});
+project.addTask('test:deploy', {
+  description: 'Deploy into the emulator twice (the second run must change nothing), read back, destroy; three-account with role-ID narrowing, then single-account',
+  exec: script('test-deploy'),
+  env: QUIET_NODE,
 });
 
 project.packageTask.reset();

@@ -1,0 +1,53 @@
+/**
+ * The deploy test: in the emulator, from empty state, for the three-account and the single-account
+ * layouts, both with role-ID narrowing (the path with the most steps), runs the real commands one after another:
+ *
+ *   deploy (creates; reads back)  →  deploy --expect-no-changes  →  readback  →  destroy
+ *
+ * Each command starts and stops its own emulator; the emulator's saved state carries the
+ * accounts from one to the next. Exits non-zero on the first failure.
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { EMULATOR_DIR, ROOT } from './options';
+import { seconds, table } from './table';
+
+const scenarios: Array<{ name: string; args: string[] }> = [
+  { name: 'three-account, role-ids', args: ['--narrowing', 'role-ids'] },
+  { name: 'single-account, role-ids', args: ['--layout', 'single', '--narrowing', 'role-ids'] },
+];
+
+function run(script: string, args: string[]): number {
+  const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
+  console.log(`\n$ ts-node scripts/${script}.ts ${args.join(' ')}`);
+  const res = spawnSync(tsNode, ['--project', 'tsconfig.dev.json', '--transpile-only', `scripts/${script}.ts`, ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+  return res.status ?? 1;
+}
+
+const timings: string[][] = [];
+let failed = false;
+for (const s of scenarios) {
+  const state = ['--state-dir', path.join(EMULATOR_DIR, `test-state-${s.args.join('').replace(/\W/g, '')}`)];
+  const steps: Array<[string, string, string[]]> = [
+    ['deploy (first)', 'deploy', [...s.args, ...state, '--fresh']],
+    ['deploy (second, no changes)', 'deploy', [...s.args, ...state, '--expect-no-changes', '--no-readback']],
+    ['readback', 'readback', [...s.args, ...state]],
+    ['destroy', 'destroy', [...s.args, ...state]],
+  ];
+  for (const [label, script, args] of steps) {
+    const started = Date.now();
+    const code = run(script, args);
+    timings.push([s.name, label, seconds(started), code === 0 ? 'ok' : `FAILED (exit ${code})`]);
+    if (code !== 0) {
+      failed = true;
+      break;
+    }
+  }
+  if (failed) break;
+}
+console.log(`\n${table(['scenario', 'step', 'time', 'result'], timings)}`);
+process.exit(failed ? 1 : 0);
