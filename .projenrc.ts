@@ -101,6 +101,16 @@ project.gitignore.exclude(
   '/.emulator/',
 );
 
+// cfn-lint and checkov over every template of the reference app, in every variant, after
+// the unit tests: `npx projen build` and CI run it. The tools are pinned in
+// test/analysers/requirements.txt and installed once into test/analysers/.venv.
+const testAnalysers = project.addTask('test:analysers', {
+  description: 'Run cfn-lint and checkov over every synthesized template of the reference app',
+  exec: 'bash test/analysers/run.sh',
+});
+project.testTask.spawn(testAnalysers);
+project.gitignore.exclude('/test/analysers/.venv/');
+
 project.npmignore?.exclude('/examples/', '/.ci/', '/docs/', '/scripts/');
 
 // README snippets and @example blocks must compile (strict), so that their Python and Java

@@ -1,4 +1,4 @@
-import { App, CliCredentialsStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnResource, CliCredentialsStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -129,6 +129,10 @@ class SamplePipelineStack extends Stack {
       pipelineType: codepipeline.PipelineType.V2,
       artifactBucket: store.artifactsBucket,
     });
+    // aws-cdk-lib makes the pipeline depend on its role and the role's policy; the role is
+    // also referenced by GetAtt, so cfn-lint reports the DependsOn on it as redundant (W3005).
+    // Harmless, and not ours to change: tell cfn-lint so, on this resource only.
+    (pipeline.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
     pipeline.addStage({
       stageName: 'Source',
       actions: [new actions.S3SourceAction({

@@ -225,31 +225,52 @@ export class TargetAccountRoles extends Construct {
     return new TargetAccountRoles(scope, id, targetName, options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
   }
 
-  /** The target's account ID. */
-  public readonly accountId: string;
-
-  /** The role pipelines assume to deploy into the target (use it as an action's `role`). */
-  public readonly crossAccountRole: iam.IRole;
-
-  /** The CloudFormation execution role (use it as a CloudFormation action's `deploymentRole`). */
-  public readonly cloudFormationRole: iam.IRole;
-
-  /** The role of the target's CodeBuild projects and Lambda functions. */
-  public readonly buildRole: iam.IRole;
-
-  /** The read-only discovery role. */
-  public readonly readOnlyRole: iam.IRole;
+  private readonly targetName: string;
+  private readonly prefix: string;
+  private readonly roles = new Map<RoleKind, iam.IRole>();
 
   private constructor(scope: Construct, id: string, targetName: string, prefix: string) {
     super(scope, id);
-    const read = (name: string) => ssm.StringParameter.valueForStringParameter(this, name);
-    const role = (cid: string, kind: RoleKind) =>
-      iam.Role.fromRoleArn(this, cid, read(roleParameterName(prefix, targetName, kind, 'arn')), { mutable: false });
-    this.accountId = read(accountIdParameterName(prefix, targetName));
-    this.crossAccountRole = role('CrossAccountRole', 'cross-account');
-    this.cloudFormationRole = role('CloudFormationRole', 'cloudformation');
-    this.buildRole = role('BuildRole', 'build');
-    this.readOnlyRole = role('ReadOnlyRole', 'read-only');
+    this.targetName = targetName;
+    this.prefix = prefix;
+  }
+
+  // Every value is read on first use, so that a stack carries no template parameter it
+  // never references (cfn-lint W2001).
+
+  /** The target's account ID. */
+  public get accountId(): string {
+    return ssm.StringParameter.valueForStringParameter(this, accountIdParameterName(this.prefix, this.targetName));
+  }
+
+  /** The role pipelines assume to deploy into the target (use it as an action's `role`). */
+  public get crossAccountRole(): iam.IRole {
+    return this.importRole('CrossAccountRole', 'cross-account');
+  }
+
+  /** The CloudFormation execution role (use it as a CloudFormation action's `deploymentRole`). */
+  public get cloudFormationRole(): iam.IRole {
+    return this.importRole('CloudFormationRole', 'cloudformation');
+  }
+
+  /** The role of the target's CodeBuild projects and Lambda functions. */
+  public get buildRole(): iam.IRole {
+    return this.importRole('BuildRole', 'build');
+  }
+
+  /** The read-only discovery role. */
+  public get readOnlyRole(): iam.IRole {
+    return this.importRole('ReadOnlyRole', 'read-only');
+  }
+
+  private importRole(id: string, kind: RoleKind): iam.IRole {
+    let role = this.roles.get(kind);
+    if (!role) {
+      const arn = ssm.StringParameter.valueForStringParameter(this, roleParameterName(this.prefix, this.targetName, kind, 'arn'));
+      role = iam.Role.fromRoleArn(this, id, arn, { mutable: false });
+      this.roles.set(kind, role);
+    }
+    return role;
   }
 }
 

@@ -160,9 +160,31 @@ describe('importers', () => {
   test('importers use the given prefix', () => {
     const stack = new Stack(new App(), 'Pipeline', { env: CICD_ENV });
     CicdArtifactStore.fromSsmParameters(stack, 'Store', { parameterPrefix: '/acme/cicd' });
-    TargetAccountRoles.fromSsmParameters(stack, 'Prod', 'prod', { parameterPrefix: '/acme/cicd' });
+    const prod = TargetAccountRoles.fromSsmParameters(stack, 'Prod', 'prod', { parameterPrefix: '/acme/cicd' });
+    stack.exportValue(prod.accountId, { name: 'ProdAccount' });
+    stack.exportValue(prod.buildRole.roleArn, { name: 'ProdBuildRole' });
     const defaults = Object.values<any>(Template.fromStack(stack).toJSON().Parameters).map((p) => p.Default);
     expect(defaults).toEqual(expect.arrayContaining(['/acme/cicd/kms/key-arn', '/acme/cicd/accounts/prod/account-id', '/acme/cicd/accounts/prod/roles/build/arn']));
+  });
+
+  test('the roles read only the parameters a stack uses, each once', () => {
+    // GIVEN two stacks, each with the roles of nonprod
+    const app = new App();
+    const unused = new Stack(app, 'Unused', { env: CICD_ENV });
+    TargetAccountRoles.fromSsmParameters(unused, 'Nonprod', 'nonprod');
+    const stack = new Stack(app, 'Pipeline', { env: CICD_ENV });
+    const nonprod = TargetAccountRoles.fromSsmParameters(stack, 'Nonprod', 'nonprod');
+
+    // WHEN one stack uses one role, twice
+    expect(nonprod.crossAccountRole).toBe(nonprod.crossAccountRole);
+    stack.exportValue(nonprod.crossAccountRole.roleArn, { name: 'Role' });
+
+    // THEN only what is used is read, so no template parameter goes unused (cfn-lint W2001)
+    const read = (s: Stack) => Object.values<any>(Template.fromStack(s).toJSON().Parameters ?? {})
+      .map((p) => p.Default).filter((d) => d.startsWith('/cicd/'));
+    expect(read(unused)).toEqual([]);
+    expect(read(stack)).toEqual(['/cicd/artifacts/accounts/nonprod/roles/cross-account/arn']);
+    expect(nonprod.node.children.map((c) => c.node.id).filter((id) => !id.startsWith('MutableRole'))).toEqual(['CrossAccountRole']);
   });
 
   test('importers validate their input', () => {
