@@ -130,7 +130,7 @@ project.addTask('docs:matrix', {
 });
 
 // The reference app's deploy: by default into a local AWS emulator (MiniStack) holding three
-// accounts, or into real accounts with one named profile each. See docs/deploy.md.
+// accounts, or into real accounts with one named profile each. See the README.
 // The AWS SDK warns on every run that it will need Node.js 22 from 2027.
 const QUIET_NODE = { NODE_NO_WARNINGS: '1' };
 const script = (name: string) => `ts-node --project tsconfig.dev.json --transpile-only scripts/${name}.ts`;

@@ -13,7 +13,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { EMULATOR_DIR } from './options';
 
-/** The version the deploy is verified against (see docs/deploy.md). */
+/** The version the deploy is verified against (see the README, "The reference app and its deploy command"). */
 export const MINISTACK_VERSION = '1.5.33';
 
 const VENV = path.join(EMULATOR_DIR, 'venv');
