@@ -15,7 +15,7 @@ import { CloudFormationClient, DeleteStackCommand } from '@aws-sdk/client-cloudf
 import { Assembly, RoleIds, roleIdsFromOutputs, StackInfo, synthesize } from './assembly';
 import { cdk, clientConfig, Connection, connections, describeStack, outputsOf, resolveAccounts } from './aws';
 import { Emulator } from './emulator';
-import { Options, parseOptions } from './options';
+import { Options, parseOptions, runMain } from './options';
 import { printReadBack, readBack } from './readback';
 import { seconds, table } from './table';
 import { withTarget } from './target';
@@ -174,9 +174,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    console.error(`FAILED: ${(e as Error).message}`);
-    process.exit(1);
-  });
-}
+runMain(module, main);

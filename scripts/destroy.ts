@@ -17,7 +17,7 @@ import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackInfo } from './assembly';
 import { clientConfig, Connection, connections, describeStack, resolveAccounts } from './aws';
-import { parseOptions } from './options';
+import { parseOptions, runMain } from './options';
 import { seconds, table } from './table';
 import { deployedAssembly, withTarget } from './target';
 
@@ -135,9 +135,4 @@ export async function main(argv: string[]): Promise<number> {
   });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    console.error(`FAILED: ${(e as Error).message}`);
-    process.exit(1);
-  });
-}
+runMain(module, main);

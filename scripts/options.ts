@@ -131,3 +131,14 @@ export function accountNames(layout: Layout): AccountName[] {
 export function isAws(options: Options): boolean {
   return Object.keys(options.profiles).length > 0;
 }
+
+/** Runs a command's `main` when its file is run directly, exiting with its code, or 1 on an error. */
+export function runMain(mod: NodeJS.Module, main: (args: string[]) => Promise<number>): void {
+  if (require.main !== mod) {
+    return;
+  }
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    console.error(`FAILED: ${(e as Error).message}`);
+    process.exit(1);
+  });
+}

@@ -48,7 +48,7 @@ import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-
 import { StackInfo } from './assembly';
 import { clientConfig, Connection, connections, describeStack, resolveAccounts } from './aws';
 import { MINISTACK_VERSION } from './emulator';
-import { parseOptions } from './options';
+import { parseOptions, runMain } from './options';
 import { contains, firstDifference, Resolver, sameJson, Unresolvable } from './resolve';
 import { seconds, table } from './table';
 import { deployedAssembly, withTarget } from './target';
@@ -538,9 +538,4 @@ export async function main(argv: string[]): Promise<number> {
   });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    console.error(`FAILED: ${(e as Error).message}`);
-    process.exit(1);
-  });
-}
+runMain(module, main);

@@ -477,28 +477,17 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       }));
       // Objects are encrypted with the store's key: the bucket default does it for uploads
       // that name no encryption; uploads that name another one are denied.
-      b.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'DenyUploadsNotEncryptedWithKms',
+      // A header that is absent passes (Null: false): the bucket's default encryption applies.
+      const denyUploadsWith = (denySid: string, header: string, required: string) => b.addToResourcePolicy(new iam.PolicyStatement({
+        sid: denySid,
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:PutObject'],
         resources: [b.arnForObjects('*')],
-        conditions: {
-          StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-          Null: { 's3:x-amz-server-side-encryption': 'false' },
-        },
+        conditions: { StringNotEquals: { [header]: required }, Null: { [header]: 'false' } },
       }));
-      b.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'DenyUploadsWithAnotherKey',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [b.arnForObjects('*')],
-        conditions: {
-          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn },
-          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
-        },
-      }));
+      denyUploadsWith('DenyUploadsNotEncryptedWithKms', 's3:x-amz-server-side-encryption', 'aws:kms');
+      denyUploadsWith('DenyUploadsWithAnotherKey', 's3:x-amz-server-side-encryption-aws-kms-key-id', key.keyArn);
       for (const statement of audience.statements({
         sid,
         actions: writable ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
