@@ -135,6 +135,15 @@ export async function deploy(options: Options, emulator?: Emulator): Promise<Dep
     deployed.push({ stack: s, change: 'skipped', status: '-', outputs: {}, note: 'deployed by the sample pipeline only' });
   }
 
+  // The read-back first, so that the table of what was deployed where ends the output.
+  let mismatches = 0;
+  if (options.readback ?? emulator !== undefined) {
+    started = Date.now();
+    const present = deployed.filter((d) => d.change !== 'skipped').map((d) => d.stack);
+    const rows = await readBack(present, conns, emulator !== undefined);
+    mismatches = printReadBack(rows, emulator !== undefined);
+    console.log(`Read-back took ${seconds(started)}`);
+  }
   console.log(`\nDeployed to ${where}:\n`);
   console.log(table(
     ['stack', 'account', 'region', 'status', 'change', 'key outputs'],
@@ -147,14 +156,6 @@ export async function deploy(options: Options, emulator?: Emulator): Promise<Dep
     ? '\nNo changes: every stack was already up to date.'
     : `\n${changed} stack(s) created or updated.`);
 
-  let mismatches = 0;
-  if (options.readback ?? emulator !== undefined) {
-    started = Date.now();
-    const present = deployed.filter((d) => d.change !== 'skipped').map((d) => d.stack);
-    const rows = await readBack(present, conns, emulator !== undefined);
-    mismatches = printReadBack(rows, emulator !== undefined);
-    console.log(`Read-back took ${seconds(started)}`);
-  }
   return { deployed, changed, mismatches };
 }
 
