@@ -4,6 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ICicdArtifactStore } from './cicd-artifact-store';
 import { CrossAccountPipelineRoles } from './cross-account-pipeline-roles';
+import { CrossReadOnlyRole } from './cross-read-only-role';
 import {
   accountIdParameterName,
   checkParameterPrefix,
@@ -15,8 +16,6 @@ import {
 import { pascal } from './private/target-statements';
 import { ACCOUNT_ID_RULE, isAccountId, isRoleId, isRoleName, isToken, PropErrors, ROLE_ID_RULE } from './private/validation';
 
-/** The default name of the read-only role of a target account. */
-const DEFAULT_READ_ONLY_ROLE_NAME = 'cicd-read-only';
 
 /**
  * What the CICD account publishes about one target account.
@@ -164,7 +163,7 @@ export class CicdSettings extends Construct {
         ['cross-account', 'CrossAccountRole', CrossAccountPipelineRoles.crossAccountRoleName(rolePrefix), target.crossAccountRoleId],
         ['cloudformation', 'CloudFormationRole', CrossAccountPipelineRoles.cloudFormationRoleName(rolePrefix), target.cloudFormationRoleId],
         ['build', 'BuildRole', CrossAccountPipelineRoles.buildRoleName(rolePrefix), target.buildRoleId],
-        ['read-only', 'ReadOnlyRole', target.readOnlyRoleName ?? DEFAULT_READ_ONLY_ROLE_NAME, target.readOnlyRoleId],
+        ['read-only', 'ReadOnlyRole', target.readOnlyRoleName ?? CrossReadOnlyRole.DEFAULT_ROLE_NAME, target.readOnlyRoleId],
       ];
       settings.push({
         parameterName: accountIdParameterName(prefix, target.name),
