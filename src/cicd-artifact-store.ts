@@ -429,30 +429,31 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     key.addAlias(this.keyAlias);
     this.encryptionKey = key;
 
-    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? new s3.Bucket(this, 'AccessLogsBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+    // What every bucket of the store has: private, owner-enforced, TLS 1.2 only, versioned.
+    const secureBucket: s3.BucketProps = {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
       removalPolicy,
+    };
+
+    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? new s3.Bucket(this, 'AccessLogsBucket', {
+      ...secureBucket,
+      // Server access logging delivers only to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
       lifecycleRules: [{ id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: retention }],
     });
 
     const bucket = (cid: string, prefix: string, writable: boolean, sid: string) => {
       this.physicalNames.set(cid, this.bucketNameFor(prefix));
       const b = new s3.Bucket(this, cid, {
+        ...secureBucket,
         bucketName: this.bucketNameFor(prefix),
         encryption: s3.BucketEncryption.KMS,
         encryptionKey: key,
         bucketKeyEnabled: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        versioned: true,
-        removalPolicy,
         lifecycleRules: [{
           id: 'ExpireNoncurrentVersions',
           noncurrentVersionExpiration: retention,
