@@ -200,11 +200,9 @@ export class CrossAccountPipelineRoles extends Construct {
       permissionsBoundary: boundary,
     });
 
-    const baselineRoles = [
-      CrossAccountPipelineRoles.crossAccountRoleName(prefix),
-      CrossAccountPipelineRoles.cloudFormationRoleName(prefix),
-      CrossAccountPipelineRoles.buildRoleName(prefix),
-    ].map((name) => `arn:${partition}:iam::${account}:role/${name}`);
+    // Every role named with the prefix belongs to the baseline: these three, and the
+    // read-only role under its default name (`cicd-read-only` beside the default prefix).
+    const baselineRoles = [`arn:${partition}:iam::${account}:role/${prefix}-*`];
     if (!props.cloudFormationManagedPolicies) {
       cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationIamPolicy', {
         document: iamManagementPolicy(boundary, baselineRoles),
@@ -335,7 +333,8 @@ export class CrossAccountPipelineRoles extends Construct {
 /**
  * The IAM actions that `PowerUserAccess` lacks and CloudFormation needs to manage the roles
  * and policies of the stacks it deploys. With a permissions boundary, new roles must carry
- * it and no role may lose it. The baseline's own roles are never changed this way.
+ * it and no role may lose it. The baseline's own roles (every role named `PREFIX-…`) are never
+ * created, changed or deleted this way.
  */
 function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined, baselineRoles: string[]): iam.PolicyDocument {
   const statements = [
@@ -385,6 +384,9 @@ function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined, baselineR
       sid: 'LeaveBaselineRolesAlone',
       effect: iam.Effect.DENY,
       actions: [
+        'iam:CreateRole',
+        'iam:TagRole',
+        'iam:UntagRole',
         'iam:AttachRolePolicy',
         'iam:DetachRolePolicy',
         'iam:PutRolePolicy',

@@ -106,6 +106,13 @@ export const PRINCIPALS = {
     roleId: fakeRoleId('NONPRODADMIN'),
     identity: 'administrator',
   },
+  nonprodCloudFormation: {
+    label: 'non-prod `cicd-cloudformation` (as CloudFormation uses it)',
+    kind: 'role',
+    account: NONPROD,
+    roleName: 'cicd-cloudformation',
+    identity: { target: 'nonprod' },
+  },
   prodPipeline: { label: 'prod `cicd-cross-account`', kind: 'role', account: PROD, roleName: 'cicd-cross-account', identity: { target: 'prod' } },
   mainPipeline: { label: '`cicd-cross-account` of the one account', kind: 'role', account: CICD, roleName: 'cicd-cross-account', identity: { target: 'main' } },
   foreignAdmin: {
@@ -174,6 +181,7 @@ export const RESOURCES = {
   nonprodBuildRole: { label: 'non-prod `cicd-build` role' },
   nonprodReadOnlyRole: { label: 'non-prod `cicd-read-only` role' },
   mainPipelineRole: { label: '`cicd-cross-account` of the one account' },
+  nonprodAppRole: { label: 'a role of an app a pipeline deployed in non-prod' },
   nonprodObject: { label: 'an object of a non-prod bucket' },
   nonprodSecret: { label: 'a non-prod secret' },
   nonprodParameter: { label: 'a non-prod SSM parameter' },
@@ -609,6 +617,34 @@ const CASES: Record<Mode, CaseInput[]> = {
       expected: 'Allowed',
       description: 'The non-prod cross-account role overwrites an artifact of the prod stage: all targets share one artifacts bucket, '
         + 'so a target can write what a later stage deploys (versioning keeps the earlier object)',
+    },
+    {
+      principal: 'nonprodCloudFormation',
+      action: 'iam:PutRolePolicy',
+      resource: 'nonprodAppRole',
+      expected: 'Allowed',
+      description: 'The CloudFormation execution role manages the roles of the stacks it deploys',
+    },
+    {
+      principal: 'nonprodCloudFormation',
+      action: 'iam:DeleteRolePolicy',
+      resource: 'nonprodReadOnlyRole',
+      expected: 'ExplicitlyDenied',
+      description: 'The CloudFormation execution role removes the read-only role\'s deny on data reads: every role named cicd-* belongs to the baseline',
+    },
+    {
+      principal: 'nonprodCloudFormation',
+      action: 'iam:UpdateAssumeRolePolicy',
+      resource: 'nonprodPipelineRole',
+      expected: 'ExplicitlyDenied',
+      description: 'The CloudFormation execution role rewrites the cross-account role\'s trust policy',
+    },
+    {
+      principal: 'nonprodCloudFormation',
+      action: 'iam:AttachRolePolicy',
+      resource: 'nonprodCloudFormationRole',
+      expected: 'ExplicitlyDenied',
+      description: 'The CloudFormation execution role attaches a policy to itself',
     },
   ],
   'role-ids': [

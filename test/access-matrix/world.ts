@@ -160,6 +160,22 @@ const HAND_WRITTEN: Record<string, SimulationIdentityPolicy> = {
   'assume-any-role': { name: 'AssumeAnyRole', policy: statement('sts:AssumeRole') },
 };
 
+/**
+ * AWS managed policies with no snapshot in test/fixtures, by the shape that decides the cases:
+ * PowerUserAccess allows everything but IAM, Organizations and Account (the IAM actions the
+ * CloudFormation role may take come from its own inline policy).
+ */
+const MANAGED_POLICY_SHAPES: Record<string, SimulationIdentityPolicy> = {
+  PowerUserAccess: {
+    name: 'PowerUserAccess (shape)',
+    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' }] },
+  },
+};
+
+function managedPolicy(arn: string): SimulationIdentityPolicy {
+  return MANAGED_POLICY_SHAPES[arn.split('/').pop()!] ?? { name: arn, policy: awsManagedPolicyDocument(arn) };
+}
+
 function roleOf(world: World, target: string, roleName: string): DeployedRole {
   const role = world.targets[target]?.roles[roleName];
   if (!role) {
@@ -174,7 +190,7 @@ function identityPoliciesOf(world: World, spec: PrincipalSpec): SimulationIdenti
     return [HAND_WRITTEN[source]];
   }
   const role = roleOf(world, source.target, spec.roleName!);
-  return [...role.inlinePolicies, ...role.managedPolicyArns.map((arn) => ({ name: arn, policy: awsManagedPolicyDocument(arn) }))];
+  return [...role.inlinePolicies, ...role.managedPolicyArns.map(managedPolicy)];
 }
 
 interface Resolved {
@@ -213,6 +229,8 @@ function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
     case 'key':
       // The key carries its alias: identity policies in the targets name it by kms:ResourceAliases.
       return { arn: world.keyArn, account: storeAccount, policy: world.keyPolicy, context: { 'kms:ResourceAliases': [KEY_ALIAS] } };
+    case 'nonprodAppRole':
+      return { arn: `arn:aws:iam::${NONPROD}:role/my-service-role`, account: NONPROD };
     case 'nonprodObject':
       return { arn: `arn:aws:s3:::nonprod-data-${NONPROD}/report.csv`, account: NONPROD };
     case 'nonprodSecret':
