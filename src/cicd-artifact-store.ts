@@ -232,20 +232,30 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
     return this.grant(grantee, true);
   }
 
-  /** The key's ARN and conditions, as an identity policy in the grantee's stack names them. */
-  protected abstract keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions;
+  /**
+   * The key's ARN and conditions, as an identity policy in the grantee's stack names them.
+   * @internal
+   */
+  protected abstract _keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions;
 
-  /** The bucket's ARN, as an identity policy in the grantee's stack names it. */
-  protected abstract bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string;
+  /**
+   * The bucket's ARN, as an identity policy in the grantee's stack names it.
+   * @internal
+   */
+  protected abstract _bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string;
 
-  protected templatesWritable(): boolean {
+  /**
+   * Whether grantReadWrite also writes templates.
+   * @internal
+   */
+  protected _templatesWritable(): boolean {
     return false;
   }
 
   private grant(grantee: iam.IGrantable, write: boolean): iam.Grant {
-    const artifacts = this.bucketArnFor(grantee, this.artifactsBucket);
-    const templates = this.bucketArnFor(grantee, this.templatesBucket);
-    const writeTemplates = write && this.templatesWritable();
+    const artifacts = this._bucketArnFor(grantee, this.artifactsBucket);
+    const templates = this._bucketArnFor(grantee, this.templatesBucket);
+    const writeTemplates = write && this._templatesWritable();
     return iam.Grant.addToPrincipal({
       grantee,
       actions: write ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
@@ -255,7 +265,7 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
       actions: writeTemplates ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
       resourceArns: [templates, `${templates}/*`],
     })).combine(iam.Grant.addToPrincipal(
-      this.keyGrant(grantee, write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS),
+      this._keyGrant(grantee, write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS),
     ));
   }
 }
@@ -517,11 +527,13 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     output('TemplatesBucketArn', this.templatesBucket.bucketArn, 'ARN of the bucket for CloudFormation templates');
   }
 
-  protected templatesWritable(): boolean {
+  /** @internal */
+  protected _templatesWritable(): boolean {
     return this.targetsCanWriteTemplates;
   }
 
-  protected keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
+  /** @internal */
+  protected _keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
     if (sameStack(this, grantee)) {
       return { grantee, actions, resourceArns: [this.encryptionKey.keyArn] };
     }
@@ -530,7 +542,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     return aliasGrant(grantee, actions, stack.account, stack.region, this.keyAlias);
   }
 
-  protected bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string {
+  /** @internal */
+  protected _bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string {
     if (sameStack(this, grantee)) {
       return bucket.bucketArn;
     }
@@ -622,14 +635,16 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     });
   }
 
-  protected keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
+  /** @internal */
+  protected _keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
     if (this.byAlias) {
       return aliasGrant(grantee, actions, this.byAlias.account, this.byAlias.region, this.byAlias.alias);
     }
     return { grantee, actions, resourceArns: [this.encryptionKey.keyArn] };
   }
 
-  protected bucketArnFor(_grantee: iam.IGrantable, bucket: s3.IBucket): string {
+  /** @internal */
+  protected _bucketArnFor(_grantee: iam.IGrantable, bucket: s3.IBucket): string {
     return bucket.bucketArn;
   }
 }

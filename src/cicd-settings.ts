@@ -138,7 +138,7 @@ export class CicdSettings extends Construct {
   /** The path under which the parameters are written. */
   public readonly parameterPrefix: string;
 
-  /** The parameters written, by name. */
+  /** The parameters written, in the order of the layout (store, then each target account). */
   public readonly parameters: ssm.IStringParameter[];
 
   constructor(scope: Construct, id: string, props: CicdSettingsProps) {

@@ -205,9 +205,12 @@ export class CrossAccountPipelineRoles extends Construct {
     const baselineRoles = [`arn:${partition}:iam::${account}:role/${prefix}-*`];
     if (!props.cloudFormationManagedPolicies) {
       cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationIamPolicy', {
-        document: iamManagementPolicy(boundary, baselineRoles),
+        document: iamManagementPolicy(boundary),
       }));
     }
+    cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationGuardrails', {
+      document: guardrailsPolicy(boundary, baselineRoles),
+    }));
 
     const stackArn = `arn:${partition}:cloudformation:*:${account}:stack/${props.stackNamePrefix ?? ''}*`;
     crossAccountRole.attachInlinePolicy(new iam.Policy(this, 'CrossAccountPolicy', {
@@ -332,11 +335,9 @@ export class CrossAccountPipelineRoles extends Construct {
 
 /**
  * The IAM actions that `PowerUserAccess` lacks and CloudFormation needs to manage the roles
- * and policies of the stacks it deploys. With a permissions boundary, new roles must carry
- * it and no role may lose it. The baseline's own roles (every role named `PREFIX-…`) are never
- * created, changed or deleted this way.
+ * and policies of the stacks it deploys. With a permissions boundary, new roles must carry it.
  */
-function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined, baselineRoles: string[]): iam.PolicyDocument {
+function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined): iam.PolicyDocument {
   const statements = [
     new iam.PolicyStatement({
       sid: 'ManageRolesAndPolicies',
@@ -380,6 +381,17 @@ function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined, baselineR
       resources: ['*'],
       conditions: boundary ? { StringEquals: { 'iam:PermissionsBoundary': boundary.managedPolicyArn } } : undefined,
     }),
+  ];
+  return new iam.PolicyDocument({ statements });
+}
+
+/**
+ * What the CloudFormation role may never do, whatever its managed policies allow: create,
+ * change or delete a role of the baseline (every role named `PREFIX-…`); with a permissions
+ * boundary, create a role without it or remove it from any role.
+ */
+function guardrailsPolicy(boundary: iam.IManagedPolicy | undefined, baselineRoles: string[]): iam.PolicyDocument {
+  const statements = [
     new iam.PolicyStatement({
       sid: 'LeaveBaselineRolesAlone',
       effect: iam.Effect.DENY,
@@ -393,6 +405,7 @@ function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined, baselineR
         'iam:DeleteRolePolicy',
         'iam:DeleteRole',
         'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
         'iam:UpdateAssumeRolePolicy',
         'iam:PutRolePermissionsBoundary',
         'iam:DeleteRolePermissionsBoundary',
@@ -406,6 +419,12 @@ function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined, baselineR
       effect: iam.Effect.DENY,
       actions: ['iam:DeleteRolePermissionsBoundary'],
       resources: ['*'],
+    }), new iam.PolicyStatement({
+      sid: 'CreateRolesOnlyWithTheBoundary',
+      effect: iam.Effect.DENY,
+      actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
+      resources: ['*'],
+      conditions: { StringNotEquals: { 'iam:PermissionsBoundary': boundary.managedPolicyArn } },
     }));
   }
   return new iam.PolicyDocument({ statements });
@@ -426,7 +445,9 @@ function validate(props: CrossAccountPipelineRolesProps): void {
         return;
       }
       const account = typeof arn === 'string' ? principalArnAccount(arn) : undefined;
-      if (account === undefined) {
+      if (typeof arn === 'string' && arn.includes(':assumed-role/')) {
+        errors.add(`trustedPrincipalArns[${i}]`, arn, 'allowed: the role\'s ARN ("arn:aws:iam::ACCOUNT:role/NAME"); aws:PrincipalArn never holds a session ARN');
+      } else if (account === undefined) {
         errors.add(`trustedPrincipalArns[${i}]`, arn, 'allowed: an IAM role, user or root ARN of the CICD account, such as "arn:aws:iam::111111111111:role/my-pipeline-role"');
       } else if (isAccountId(cicd) && account !== cicd) {
         errors.add(`trustedPrincipalArns[${i}]`, arn, `allowed: a principal of the CICD account ${cicd}`);

@@ -207,6 +207,29 @@ describe('CrossAccountPipelineRoles overrides', () => {
     expect(JSON.stringify(role(template, 'cicd-cloudformation').ManagedPolicyArns)).toMatch(/AWSLambda_FullAccess/);
     expect(JSON.stringify(role(template, 'cicd-cloudformation').ManagedPolicyArns)).not.toMatch(/PowerUserAccess/);
     expect(statementsOf(template, 'cicd-cloudformation').find((s) => s.Sid === 'ManageRolesAndPolicies')).toBeUndefined();
+    // the guardrails stay, whatever the managed policies allow
+    expect(statementsOf(template, 'cicd-cloudformation').find((s) => s.Sid === 'LeaveBaselineRolesAlone')).toMatchObject({ Effect: 'Deny' });
+  });
+
+  test('with custom managed policies and a boundary, new roles still need the boundary', () => {
+    const stack = new Stack(new App(), 'Nonprod', { env: NONPROD_ENV });
+    const boundary = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', 'arn:aws:iam::222222222222:policy/cicd-boundary');
+    new CrossAccountPipelineRoles(stack, 'PipelineRoles', {
+      cicdAccountId: '111111111111',
+      artifactStore: importedStore(stack),
+      permissionsBoundary: boundary,
+      cloudFormationManagedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
+    });
+    const statements = statementsOf(Template.fromStack(stack), 'cicd-cloudformation');
+    expect(statements.find((s) => s.Sid === 'CreateRolesOnlyWithTheBoundary')).toEqual({
+      Sid: 'CreateRolesOnlyWithTheBoundary',
+      Effect: 'Deny',
+      Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
+      Resource: '*',
+      Condition: { StringNotEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::222222222222:policy/cicd-boundary' } },
+    });
+    expect(statements.find((s) => s.Sid === 'KeepPermissionsBoundaries')).toMatchObject({ Effect: 'Deny' });
+    expect(statements.find((s) => s.Sid === 'LeaveBaselineRolesAlone')).toMatchObject({ Effect: 'Deny' });
   });
 
   test('a stack-name prefix limits the stacks the cross-account role may touch', () => {
@@ -259,6 +282,8 @@ describe('CrossAccountPipelineRoles validation', () => {
     ['principal of another account', { trustedPrincipalArns: ['arn:aws:iam::333333333333:role/x'] }, /trustedPrincipalArns\[0\]: got "arn:aws:iam::333333333333:role\/x"; allowed: a principal of the CICD account 111111111111/],
     ['not a principal ARN', { trustedPrincipalArns: ['pipeline-role'] }, /trustedPrincipalArns\[0\]: got "pipeline-role"; allowed: an IAM role, user or root ARN/],
     ['empty principals', { trustedPrincipalArns: [] }, /trustedPrincipalArns: got \[\]/],
+    ['session ARN as a principal', { trustedPrincipalArns: ['arn:aws:sts::111111111111:assumed-role/pipeline/session'] },
+      /trustedPrincipalArns\[0\]: got "arn:aws:sts::111111111111:assumed-role\/pipeline\/session"; allowed: the role's ARN/],
     ['prefix too long', { roleNamePrefix: 'x'.repeat(51) }, /roleNamePrefix: got "x{51}"; allowed: .*at most 50 characters/],
     ['prefix characters', { roleNamePrefix: 'team a' }, /roleNamePrefix: got "team a"/],
     ['stack-name prefix', { stackNamePrefix: '1app' }, /stackNamePrefix: got "1app"/],
