@@ -34,7 +34,7 @@ const LEVELS_BELOW_PREFIX = 5;
 const LONGEST_SUFFIX = '/accounts/'.length + 32 + '/roles/cross-account/arn'.length;
 
 /** Why `prefix` cannot start the names of SSM parameters, or undefined. */
-export function parameterPrefixProblem(prefix: string): string | undefined {
+function parameterPrefixProblem(prefix: string): string | undefined {
   if (!/^(\/[a-zA-Z0-9_.-]+)+$/.test(prefix)) {
     return 'allowed: a path such as "/cicd/artifacts": "/" then segments of letters, digits, "_", "." and "-", with no trailing "/"';
   }

@@ -119,10 +119,6 @@ const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9*]+$/;
 /** The verbs of actions that read without changing anything. */
 const READ_VERB = /^[A-Za-z0-9-]+:(Describe|Get|List|Search|Lookup|BatchGet|BatchDescribe|View)/i;
 
-export function isIamAction(value: string): boolean {
-  return ACTION.test(value);
-}
-
 /** True when `value` is an action whose name starts with a read verb (`Describe`, `Get`, `List`, …). */
 export function isReadAction(value: string): boolean {
   return ACTION.test(value) && READ_VERB.test(value);
