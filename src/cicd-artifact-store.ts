@@ -6,6 +6,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import type { CicdSettingsImportOptions } from './cicd-settings';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
+import { checkBucketPolicyNotPublic, PublicStatement } from './private/public-policy';
 import { checkParameterPrefix, DEFAULT_PARAMETER_PREFIX, storeParameterNames } from './private/settings-layout';
 import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
 import { pascal, TargetStatements } from './private/target-statements';
@@ -405,7 +406,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
     const audience = new TargetStatements(this, {
       targetAccounts: targets,
-      organizationId: props.organizationId,
+      // S3 counts aws:PrincipalOrgPaths as public: the organization ID (from the paths) fixes the statement.
+      organizationId: props.organizationId ?? organizationOfPaths(props.organizationPaths),
       organizationPaths: props.organizationPaths,
       organizationRoleNames: props.organizationRoleNames,
     });
@@ -489,7 +491,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       // Objects are encrypted with the store's key: the bucket default does it for uploads
       // that name no encryption; uploads that name another one are denied.
       // A header that is absent passes (Null: false): the bucket's default encryption applies.
-      const denyUploadsWith = (denySid: string, header: string, required: string) => b.addToResourcePolicy(new iam.PolicyStatement({
+      const denyUploadsWith = (denySid: string, header: string, required: string | string[]) => b.addToResourcePolicy(new iam.PolicyStatement({
         sid: denySid,
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
@@ -498,7 +500,22 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
         conditions: { StringNotEquals: { [header]: required }, Null: { [header]: 'false' } },
       }));
       denyUploadsWith('DenyUploadsNotEncryptedWithKms', 's3:x-amz-server-side-encryption', 'aws:kms');
-      denyUploadsWith('DenyUploadsWithAnotherKey', 's3:x-amz-server-side-encryption-aws-kms-key-id', key.keyArn);
+      // The key by its ARN, or by its alias ARN, which names this account: S3 resolves a bare key ID
+      // or alias name in the uploader's account instead, so those are denied.
+      denyUploadsWith('DenyUploadsWithAnotherKey', 's3:x-amz-server-side-encryption-aws-kms-key-id',
+        [key.keyArn, `arn:${Aws.PARTITION}:kms:${stack.region}:${stack.account}:${this.keyAlias}`]);
+      // `aws:kms` without a key ID gets the AWS managed aws/s3 key, which no other account can use.
+      b.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyUploadsWithTheAwsManagedKey',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [b.arnForObjects('*')],
+        conditions: {
+          StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+        },
+      }));
       for (const statement of audience.statements({
         sid,
         actions: writable ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
@@ -514,6 +531,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       this.targetsCanWriteTemplates, this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets');
 
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
+    this.node.addValidation({ validate: () => this.validatePublicPolicies() });
 
     const output = (oid: string, value: string, description: string) => new CfnOutput(this, oid, {
       value,
@@ -581,6 +599,22 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     }
     advice.push('Organization mode (organizationId, with organizationRoleNames to admit only the pipeline roles) fits any number of accounts: its policies stay the same size.');
     return advice.join(' ');
+  }
+
+  /** S3's public-policy rule on every bucket policy of the store (Block Public Access would refuse a public one). */
+  private validatePublicPolicies(): string[] {
+    const advice = (p: PublicStatement) => (p.sid?.endsWith('Organization')
+      ? 'Give organizationId (organizationPaths and organizationRoleNames alone do not fix it).'
+      : 'Admit other accounts through targetAccounts or organizationId, or add a condition on one of these keys to the statement.');
+    const buckets: Array<[string, s3.IBucket]> = [
+      ['ArtifactsBucket', this.artifactsBucket],
+      ['TemplatesBucket', this.templatesBucket],
+      ['AccessLogsBucket', this.serverAccessLogsBucket],
+    ];
+    return buckets.flatMap(([cid, b]) => {
+      const policy = (b as s3.Bucket).policy;
+      return policy && b.node.scope === this ? checkBucketPolicyNotPublic(this, `${this.node.path}/${cid}`, policy.document, advice) : [];
+    });
   }
 
   private validatePolicySizes(): string[] {
@@ -719,6 +753,11 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
     errors.add('organizationId', props.organizationId, ORGANIZATION_ID_RULE);
   }
   if (props.organizationPaths !== undefined) {
+    const organizations = new Set(props.organizationPaths.filter((p) => !isToken(p) && isOrganizationPath(p)).map((p) => p.split('/')[0]));
+    if (!props.organizationId && organizations.size > 1) {
+      errors.add('organizationPaths', props.organizationPaths, `allowed: paths of one organization (these name ${[...organizations].join(' and ')}); `
+        + 'the store fixes its organization statement with that organization\'s ID (aws:PrincipalOrgID), as S3 requires of a non-public bucket policy');
+    }
     if (props.organizationPaths.length === 0) {
       errors.add('organizationPaths', props.organizationPaths, 'allowed: at least one path; omit organizationPaths to admit no organization path');
     }
@@ -775,6 +814,15 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
     errors.add('outputExportPrefix', props.outputExportPrefix, 'allowed: 1 to 200 letters, digits, "-" and ":" (CloudFormation export names)');
   }
   errors.throwIfAny();
+}
+
+/**
+ * The organization every path belongs to (paths start with the organization ID), or undefined.
+ * Validation has refused paths of several organizations.
+ */
+function organizationOfPaths(paths: string[] | undefined): string | undefined {
+  const first = paths?.[0];
+  return first === undefined || isToken(first) ? undefined : first.split('/')[0];
 }
 
 function keyAliasProblem(alias: string): string | undefined {
