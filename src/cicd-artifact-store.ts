@@ -6,6 +6,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import type { CicdSettingsImportOptions } from './cicd-settings';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
+import { KeyByAlias } from './private/key-by-alias';
 import { checkBucketPolicyNotPublic, PublicStatement } from './private/public-policy';
 import { checkParameterPrefix, DEFAULT_PARAMETER_PREFIX, storeParameterNames } from './private/settings-layout';
 import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
@@ -102,6 +103,19 @@ export interface CicdArtifactStoreLocation {
    * @default 'alias/cicd/artifacts'
    */
   readonly keyAlias?: string;
+
+  /**
+   * The ARN of the store's KMS key (`arn:aws:kms:REGION:ACCOUNT:key/ID`), when this stack can
+   * know it: a literal, the value of a CloudFormation or StackSet parameter, or of an SSM
+   * parameter of this account (`ssm.StringParameter.valueForStringParameter`).
+   *
+   * A pipeline, CodeBuild project or bucket in another account needs the key's ARN or ID:
+   * CodePipeline, CodeBuild and S3 resolve an alias in their own account.
+   *
+   * @default - the key is known by its alias only: grants work (`kms:ResourceAliases`), and
+   * using `encryptionKey` as the encryption key of a pipeline, a project or a bucket fails at synth
+   */
+  readonly keyArn?: string;
 }
 
 /**
@@ -216,6 +230,7 @@ const TARGET_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
 const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
 const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 const EXPORT_PREFIX = /^[A-Za-z0-9:-]{1,200}$/;
+const KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[a-zA-Z0-9-]+$/;
 
 /**
  * The grants that target accounts, an imported store and the store itself share.
@@ -305,8 +320,11 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * `PREFIX-ACCOUNT-REGION` names and the key's alias. Nothing is read or copied, so one
    * template serves every target account (for instance in a StackSet).
    *
-   * The `encryptionKey` is the key's alias ARN, which S3 and CodePipeline accept; the store's
-   * grants name the key by alias (`kms:ResourceAliases`). Grant through the store, not the key.
+   * Without `location.keyArn`, the key is known by its alias only: grants through the store
+   * or the key name it by `kms:ResourceAliases` (IAM statements on an alias ARN grant nothing),
+   * and using `encryptionKey` as the encryption key of a pipeline, a CodeBuild project or a
+   * bucket fails at synth, since CodePipeline, CodeBuild and S3 resolve an alias in their own
+   * account. Give `keyArn` (a literal, a StackSet parameter, an SSM parameter) for those.
    */
   public static fromCicdAccount(scope: Construct, id: string, location: CicdArtifactStoreLocation): ICicdArtifactStore {
     const errors = new PropErrors('CicdArtifactStore.fromCicdAccount');
@@ -330,14 +348,23 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     if (location.keyAlias !== undefined && keyAliasProblem(location.keyAlias)) {
       errors.add('keyAlias', location.keyAlias, keyAliasProblem(location.keyAlias)!);
     }
+    const keyArn = location.keyArn;
+    if (keyArn !== undefined && !isToken(keyArn)) {
+      const m = KEY_ARN.exec(keyArn);
+      if (!m) {
+        errors.add('keyArn', keyArn, 'allowed: a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias ARN)');
+      } else if (regionOk && isAccountId(location.account) && (m[1] !== location.region || m[2] !== location.account)) {
+        errors.add('keyArn', keyArn, `allowed: a key of the store's account and region (${location.account}, ${location.region})`);
+      }
+    }
     errors.throwIfAny();
     const name = (prefix: string) => CicdArtifactStore.bucketName(prefix, location.account, location.region);
     const alias = location.keyAlias ?? DEFAULT_KEY_ALIAS;
     return new ImportedCicdArtifactStore(scope, id, {
-      keyArn: `arn:${Aws.PARTITION}:kms:${location.region}:${location.account}:${alias}`,
+      keyArn,
       artifactsBucketName: name(location.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX),
       templatesBucketName: name(location.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX),
-    }, { alias, account: location.account, region: location.region });
+    }, { alias, account: location.account, region: location.region, byArn: keyArn !== undefined });
   }
 
   /**
@@ -638,16 +665,17 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly templatesBucket: s3.IBucket;
 
   /**
-   * @param byAlias when given, the key is named by this alias in this account and region
+   * @param byAlias when given, the store is named by location: the key has this alias in this
+   * account and region, and `attrs.keyArn` is given only when `byArn` is true
    */
   constructor(
     scope: Construct,
     id: string,
-    attrs: CicdArtifactStoreAttributes,
-    private readonly byAlias?: { alias: string; account: string; region: string },
+    attrs: { readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string },
+    private readonly byAlias?: { alias: string; account: string; region: string; byArn: boolean },
   ) {
     const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes');
-    if (!byAlias && !isToken(attrs.keyArn) && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/.test(attrs.keyArn)) {
+    if (!byAlias && !isToken(attrs.keyArn) && !KEY_ARN.test(attrs.keyArn ?? '')) {
       errors.add('keyArn', attrs.keyArn, 'allowed: a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"');
     }
     for (const prop of ['artifactsBucketName', 'templatesBucketName'] as const) {
@@ -658,7 +686,14 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     }
     errors.throwIfAny();
     super(scope, id);
-    this.encryptionKey = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
+    this.encryptionKey = attrs.keyArn !== undefined
+      ? kms.Key.fromKeyArn(this, 'Key', attrs.keyArn)
+      : new KeyByAlias(this, 'Key', {
+        ...byAlias!,
+        importer: `CicdArtifactStore.fromCicdAccount (${this.node.path})`,
+        remedy: 'Pass keyArn to CicdArtifactStore.fromCicdAccount() (a literal, a StackSet parameter, or an SSM parameter of this account), '
+          + 'or use CicdArtifactStore.fromSsmParameters() or fromArtifactStoreAttributes().',
+      });
     this.artifactsBucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactsBucket', {
       bucketName: attrs.artifactsBucketName,
       encryptionKey: this.encryptionKey,
@@ -671,7 +706,7 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
 
   /** @internal */
   protected _keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
-    if (this.byAlias) {
+    if (this.byAlias && !this.byAlias.byArn) {
       return aliasGrant(grantee, actions, this.byAlias.account, this.byAlias.region, this.byAlias.alias);
     }
     return { grantee, actions, resourceArns: [this.encryptionKey.keyArn] };
