@@ -18,6 +18,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -387,6 +388,19 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
     let readOnlyCreds: Credentials | undefined;
     const who = `${t.name} ${t.accountId}`;
     checks.push(
+      {
+        check: `${who} has the roles the checks use`,
+        account: t.accountId,
+        expected: 'allowed',
+        async run() {
+          const iam = new IAMClient(config(ownConn));
+          const names = [crossAccountArn, cloudFormationArn, buildArn, readOnlyArn].map((arn) => arn.split('/').pop()!);
+          for (const RoleName of names) {
+            await withTimeout(`iam:GetRole ${RoleName} in ${t.accountId}`, CALL_MS, (abortSignal) => iam.send(new GetRoleCommand({ RoleName }), { abortSignal }));
+          }
+          return names.join(', ');
+        },
+      },
       {
         check: `the CICD account assumes ${who} cicd-cross-account over TLS`,
         account: t.accountId,
