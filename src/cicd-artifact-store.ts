@@ -143,8 +143,10 @@ export interface CicdArtifactStoreProps {
 
   /**
    * Admit the principals of accounts under these organization paths
-   * (`aws:PrincipalOrgPaths`), such as `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`. With
-   * `organizationId`, a principal must match both.
+   * (`aws:PrincipalOrgPaths`), such as `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`. A principal
+   * must also belong to the organization (`aws:PrincipalOrgID`): `organizationId`, or else the
+   * organization the paths start with (they must all name one). S3 counts a bucket-policy
+   * statement fixed by organization paths alone as public, and Block Public Access refuses it.
    *
    * @default - no organization path
    */
