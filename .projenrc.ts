@@ -152,8 +152,14 @@ project.addTask('readback', {
   receiveArgs: true,
   env: QUIET_NODE,
 });
+project.addTask('verify', {
+  description: 'After a deploy, prove on the accounts what only AWS can answer (trust, keys, denies); in the emulator, the checks it can answer',
+  exec: script('verify'),
+  receiveArgs: true,
+  env: QUIET_NODE,
+});
 project.addTask('test:deploy', {
-  description: 'Deploy into the emulator twice (the second run must change nothing), read back, destroy; three-account with role-ID narrowing, then single-account',
+  description: 'Deploy into the emulator twice (the second run must change nothing), read back, verify, destroy; three-account with role-ID narrowing, then single-account',
   exec: script('test-deploy'),
   env: QUIET_NODE,
 });

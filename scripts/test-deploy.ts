@@ -2,7 +2,7 @@
  * The deploy test: in the emulator, from empty state, for the three-account and the single-account
  * layouts, both with role-ID narrowing (the path with the most steps), runs the real commands one after another:
  *
- *   deploy (creates; reads back)  →  deploy --expect-no-changes  →  readback  →  destroy
+ *   deploy (creates; reads back)  →  deploy --expect-no-changes  →  readback  →  verify  →  destroy
  *
  * Each command starts and stops its own emulator; the emulator's saved state carries the
  * accounts from one to the next. Exits non-zero on the first failure.
@@ -36,6 +36,7 @@ for (const s of scenarios) {
     ['deploy (first)', 'deploy', [...s.args, ...state, '--fresh']],
     ['deploy (second, no changes)', 'deploy', [...s.args, ...state, '--expect-no-changes', '--no-readback']],
     ['readback', 'readback', [...s.args, ...state]],
+    ['verify', 'verify', [...s.args, ...state]],
     ['destroy', 'destroy', [...s.args, ...state]],
   ];
   for (const [label, script, args] of steps) {

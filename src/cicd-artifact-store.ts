@@ -5,7 +5,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import type { CicdSettingsImportOptions } from './cicd-settings';
+import { KeyByAlias } from './private/key-by-alias';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
+import { checkBucketPolicyNotPublic, PublicStatement } from './private/public-policy';
 import { checkParameterPrefix, DEFAULT_PARAMETER_PREFIX, storeParameterNames } from './private/settings-layout';
 import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
 import { pascal, TargetStatements } from './private/target-statements';
@@ -101,6 +103,19 @@ export interface CicdArtifactStoreLocation {
    * @default 'alias/cicd/artifacts'
    */
   readonly keyAlias?: string;
+
+  /**
+   * The ARN of the store's KMS key (`arn:aws:kms:REGION:ACCOUNT:key/ID`), when this stack can
+   * know it: a literal, the value of a CloudFormation or StackSet parameter, or of an SSM
+   * parameter of this account (`ssm.StringParameter.valueForStringParameter`).
+   *
+   * A pipeline, CodeBuild project or bucket in another account needs the key's ARN or ID:
+   * CodePipeline, CodeBuild and S3 resolve an alias in their own account.
+   *
+   * @default - the key is known by its alias only: grants work (`kms:ResourceAliases`), and
+   * using `encryptionKey` as the encryption key of a pipeline, a project or a bucket fails at synth
+   */
+  readonly keyArn?: string;
 }
 
 /**
@@ -128,8 +143,10 @@ export interface CicdArtifactStoreProps {
 
   /**
    * Admit the principals of accounts under these organization paths
-   * (`aws:PrincipalOrgPaths`), such as `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`. With
-   * `organizationId`, a principal must match both.
+   * (`aws:PrincipalOrgPaths`), such as `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`. A principal
+   * must also belong to the organization (`aws:PrincipalOrgID`): `organizationId`, or else the
+   * organization the paths start with (they must all name one). S3 counts a bucket-policy
+   * statement fixed by organization paths alone as public, and Block Public Access refuses it.
    *
    * @default - no organization path
    */
@@ -215,6 +232,7 @@ const TARGET_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
 const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
 const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 const EXPORT_PREFIX = /^[A-Za-z0-9:-]{1,200}$/;
+const KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[a-zA-Z0-9-]+$/;
 
 /**
  * The grants that target accounts, an imported store and the store itself share.
@@ -304,8 +322,11 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * `PREFIX-ACCOUNT-REGION` names and the key's alias. Nothing is read or copied, so one
    * template serves every target account (for instance in a StackSet).
    *
-   * The `encryptionKey` is the key's alias ARN, which S3 and CodePipeline accept; the store's
-   * grants name the key by alias (`kms:ResourceAliases`). Grant through the store, not the key.
+   * Without `location.keyArn`, the key is known by its alias only: grants through the store
+   * or the key name it by `kms:ResourceAliases` (IAM statements on an alias ARN grant nothing),
+   * and using `encryptionKey` as the encryption key of a pipeline, a CodeBuild project or a
+   * bucket fails at synth, since CodePipeline, CodeBuild and S3 resolve an alias in their own
+   * account. Give `keyArn` (a literal, a StackSet parameter, an SSM parameter) for those.
    */
   public static fromCicdAccount(scope: Construct, id: string, location: CicdArtifactStoreLocation): ICicdArtifactStore {
     const errors = new PropErrors('CicdArtifactStore.fromCicdAccount');
@@ -329,14 +350,23 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     if (location.keyAlias !== undefined && keyAliasProblem(location.keyAlias)) {
       errors.add('keyAlias', location.keyAlias, keyAliasProblem(location.keyAlias)!);
     }
+    const keyArn = location.keyArn;
+    if (keyArn !== undefined && !isToken(keyArn)) {
+      const m = KEY_ARN.exec(keyArn);
+      if (!m) {
+        errors.add('keyArn', keyArn, 'allowed: a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias ARN)');
+      } else if (regionOk && isAccountId(location.account) && (m[1] !== location.region || m[2] !== location.account)) {
+        errors.add('keyArn', keyArn, `allowed: a key of the store's account and region (${location.account}, ${location.region})`);
+      }
+    }
     errors.throwIfAny();
     const name = (prefix: string) => CicdArtifactStore.bucketName(prefix, location.account, location.region);
     const alias = location.keyAlias ?? DEFAULT_KEY_ALIAS;
     return new ImportedCicdArtifactStore(scope, id, {
-      keyArn: `arn:${Aws.PARTITION}:kms:${location.region}:${location.account}:${alias}`,
+      keyArn,
       artifactsBucketName: name(location.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX),
       templatesBucketName: name(location.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX),
-    }, { alias, account: location.account, region: location.region });
+    }, { alias, account: location.account, region: location.region, byArn: keyArn !== undefined });
   }
 
   /**
@@ -405,7 +435,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
     const audience = new TargetStatements(this, {
       targetAccounts: targets,
-      organizationId: props.organizationId,
+      // S3 counts aws:PrincipalOrgPaths as public: the organization ID (from the paths) fixes the statement.
+      organizationId: props.organizationId ?? organizationOfPaths(props.organizationPaths),
       organizationPaths: props.organizationPaths,
       organizationRoleNames: props.organizationRoleNames,
     });
@@ -489,7 +520,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       // Objects are encrypted with the store's key: the bucket default does it for uploads
       // that name no encryption; uploads that name another one are denied.
       // A header that is absent passes (Null: false): the bucket's default encryption applies.
-      const denyUploadsWith = (denySid: string, header: string, required: string) => b.addToResourcePolicy(new iam.PolicyStatement({
+      const denyUploadsWith = (denySid: string, header: string, required: string | string[]) => b.addToResourcePolicy(new iam.PolicyStatement({
         sid: denySid,
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
@@ -498,7 +529,22 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
         conditions: { StringNotEquals: { [header]: required }, Null: { [header]: 'false' } },
       }));
       denyUploadsWith('DenyUploadsNotEncryptedWithKms', 's3:x-amz-server-side-encryption', 'aws:kms');
-      denyUploadsWith('DenyUploadsWithAnotherKey', 's3:x-amz-server-side-encryption-aws-kms-key-id', key.keyArn);
+      // The key by its ARN, or by its alias ARN, which names this account: S3 resolves a bare key ID
+      // or alias name in the uploader's account instead, so those are denied.
+      denyUploadsWith('DenyUploadsWithAnotherKey', 's3:x-amz-server-side-encryption-aws-kms-key-id',
+        [key.keyArn, `arn:${Aws.PARTITION}:kms:${stack.region}:${stack.account}:${this.keyAlias}`]);
+      // `aws:kms` without a key ID gets the AWS managed aws/s3 key, which no other account can use.
+      b.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyUploadsWithTheAwsManagedKey',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [b.arnForObjects('*')],
+        conditions: {
+          StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+        },
+      }));
       for (const statement of audience.statements({
         sid,
         actions: writable ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
@@ -514,6 +560,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       this.targetsCanWriteTemplates, this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets');
 
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
+    this.node.addValidation({ validate: () => this.validatePublicPolicies() });
 
     const output = (oid: string, value: string, description: string) => new CfnOutput(this, oid, {
       value,
@@ -583,6 +630,22 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     return advice.join(' ');
   }
 
+  /** S3's public-policy rule on every bucket policy of the store (Block Public Access would refuse a public one). */
+  private validatePublicPolicies(): string[] {
+    const advice = (p: PublicStatement) => (p.sid?.endsWith('Organization')
+      ? 'Give organizationId (organizationPaths and organizationRoleNames alone do not fix it).'
+      : 'Admit other accounts through targetAccounts or organizationId, or add a condition on one of these keys to the statement.');
+    const buckets: Array<[string, s3.IBucket]> = [
+      ['ArtifactsBucket', this.artifactsBucket],
+      ['TemplatesBucket', this.templatesBucket],
+      ['AccessLogsBucket', this.serverAccessLogsBucket],
+    ];
+    return buckets.flatMap(([cid, b]) => {
+      const policy = (b as s3.Bucket).policy;
+      return policy && b.node.scope === this ? checkBucketPolicyNotPublic(this, `${this.node.path}/${cid}`, policy.document, advice) : [];
+    });
+  }
+
   private validatePolicySizes(): string[] {
     const errors: string[] = [];
     const check = (what: string, doc: iam.PolicyDocument | undefined, quota: number) => {
@@ -604,16 +667,17 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly templatesBucket: s3.IBucket;
 
   /**
-   * @param byAlias when given, the key is named by this alias in this account and region
+   * @param byAlias when given, the store is named by location: the key has this alias in this
+   * account and region, and `attrs.keyArn` is given only when `byArn` is true
    */
   constructor(
     scope: Construct,
     id: string,
-    attrs: CicdArtifactStoreAttributes,
-    private readonly byAlias?: { alias: string; account: string; region: string },
+    attrs: { readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string },
+    private readonly byAlias?: { alias: string; account: string; region: string; byArn: boolean },
   ) {
     const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes');
-    if (!byAlias && !isToken(attrs.keyArn) && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/.test(attrs.keyArn)) {
+    if (!byAlias && !isToken(attrs.keyArn) && !KEY_ARN.test(attrs.keyArn ?? '')) {
       errors.add('keyArn', attrs.keyArn, 'allowed: a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"');
     }
     for (const prop of ['artifactsBucketName', 'templatesBucketName'] as const) {
@@ -624,7 +688,14 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     }
     errors.throwIfAny();
     super(scope, id);
-    this.encryptionKey = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
+    this.encryptionKey = attrs.keyArn !== undefined
+      ? kms.Key.fromKeyArn(this, 'Key', attrs.keyArn)
+      : new KeyByAlias(this, 'Key', {
+        ...byAlias!,
+        importer: `CicdArtifactStore.fromCicdAccount (${this.node.path})`,
+        remedy: 'Pass keyArn to CicdArtifactStore.fromCicdAccount() (a literal, a StackSet parameter, or an SSM parameter of this account), '
+          + 'or use CicdArtifactStore.fromSsmParameters() or fromArtifactStoreAttributes().',
+      });
     this.artifactsBucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactsBucket', {
       bucketName: attrs.artifactsBucketName,
       encryptionKey: this.encryptionKey,
@@ -637,7 +708,7 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
 
   /** @internal */
   protected _keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
-    if (this.byAlias) {
+    if (this.byAlias && !this.byAlias.byArn) {
       return aliasGrant(grantee, actions, this.byAlias.account, this.byAlias.region, this.byAlias.alias);
     }
     return { grantee, actions, resourceArns: [this.encryptionKey.keyArn] };
@@ -719,6 +790,11 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
     errors.add('organizationId', props.organizationId, ORGANIZATION_ID_RULE);
   }
   if (props.organizationPaths !== undefined) {
+    const organizations = new Set(props.organizationPaths.filter((p) => !isToken(p) && isOrganizationPath(p)).map((p) => p.split('/')[0]));
+    if (!props.organizationId && organizations.size > 1) {
+      errors.add('organizationPaths', props.organizationPaths, `allowed: paths of one organization (these name ${[...organizations].join(' and ')}); `
+        + 'the store fixes its organization statement with that organization\'s ID (aws:PrincipalOrgID), as S3 requires of a non-public bucket policy');
+    }
     if (props.organizationPaths.length === 0) {
       errors.add('organizationPaths', props.organizationPaths, 'allowed: at least one path; omit organizationPaths to admit no organization path');
     }
@@ -775,6 +851,15 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
     errors.add('outputExportPrefix', props.outputExportPrefix, 'allowed: 1 to 200 letters, digits, "-" and ":" (CloudFormation export names)');
   }
   errors.throwIfAny();
+}
+
+/**
+ * The organization every path belongs to (paths start with the organization ID), or undefined.
+ * Validation has refused paths of several organizations.
+ */
+function organizationOfPaths(paths: string[] | undefined): string | undefined {
+  const first = paths?.[0];
+  return first === undefined || isToken(first) ? undefined : first.split('/')[0];
 }
 
 function keyAliasProblem(alias: string): string | undefined {

@@ -163,12 +163,14 @@ export class CrossAccountPipelineRoles extends Construct {
     const account = Aws.ACCOUNT_ID;
     const partition = Aws.PARTITION;
 
-    // CloudFormation execution role: only CloudFormation, acting for this account.
+    // CloudFormation execution role: only CloudFormation, acting for this account. CloudFormation's
+    // service-role page documents no condition key, so aws:SourceAccount is checked when it is sent
+    // (IfExists): a call that sends none still works, a call made for another account is refused.
     const cloudFormationRole = new iam.Role(this, 'CloudFormationRole', {
       roleName: CrossAccountPipelineRoles.cloudFormationRoleName(prefix),
       description: 'Execution role of CloudFormation for stacks deployed by the CICD account pipelines',
       assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+        conditions: { StringEqualsIfExists: { 'aws:SourceAccount': account } },
       }),
       permissionsBoundary: boundary,
       managedPolicies: props.cloudFormationManagedPolicies ?? [iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess')],
@@ -186,19 +188,22 @@ export class CrossAccountPipelineRoles extends Construct {
       permissionsBoundary: boundary,
     });
 
-    // Build role: CodeBuild projects and Lambda functions of this account.
+    // Build role: CodeBuild projects and Lambda functions of this account. CodeBuild documents
+    // aws:SourceAccount for its service role's trust; Lambda's execution-role page documents no
+    // condition key, so Lambda's statement checks it only when it is sent (IfExists).
     const buildRole = new iam.Role(this, 'BuildRole', {
       roleName: CrossAccountPipelineRoles.buildRoleName(prefix),
       description: 'Role of CodeBuild projects and Lambda functions that use the CICD artifact store',
-      assumedBy: new iam.PrincipalWithConditions(
-        new iam.CompositePrincipal(
-          new iam.ServicePrincipal('codebuild.amazonaws.com'),
-          new iam.ServicePrincipal('lambda.amazonaws.com'),
-        ),
-        { StringEquals: { 'aws:SourceAccount': account } },
-      ),
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
       permissionsBoundary: boundary,
     });
+    buildRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.ServicePrincipal('lambda.amazonaws.com')],
+      conditions: { StringEqualsIfExists: { 'aws:SourceAccount': account } },
+    }));
 
     // Every role named with the prefix belongs to the baseline: these three, and the
     // read-only role under its default name (`cicd-read-only` beside the default prefix).

@@ -155,8 +155,25 @@ describe('CicdArtifactStore defaults', () => {
         Effect: 'Deny',
         Action: 's3:PutObject',
         Condition: {
-          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': { 'Fn::GetAtt': [expect.stringMatching(/^StoreKey/), 'Arn'] } },
+          StringNotEquals: {
+            's3:x-amz-server-side-encryption-aws-kms-key-id': [
+              { 'Fn::GetAtt': [expect.stringMatching(/^StoreKey/), 'Arn'] },
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:111111111111:alias/cicd/artifacts']] },
+            ],
+          },
           Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+        },
+      });
+      // aws:kms without a key ID would get the AWS managed aws/s3 key.
+      expect(bySid(statements, 'DenyUploadsWithTheAwsManagedKey')).toEqual({
+        Sid: 'DenyUploadsWithTheAwsManagedKey',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        Resource: expect.anything(),
+        Condition: {
+          StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
         },
       });
     }
@@ -310,6 +327,52 @@ describe('CicdArtifactStore narrowing', () => {
     expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadWriteArtifactsFromTargetsOrganization')).toBeDefined();
   });
 
+  test('organization paths alone: the organization ID is taken from the paths, so S3 counts the statements non-public', () => {
+    const paths = ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*', 'o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*'];
+    const { template } = storeStack({ organizationPaths: paths });
+    const expected = {
+      Principal: { AWS: '*' },
+      Condition: {
+        'StringEquals': { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+        'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': paths },
+      },
+    };
+    expect(bySid(keyStatements(template), 'UseKeyFromTargetsOrganization')).toMatchObject(expected);
+    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadWriteArtifactsFromTargetsOrganization')).toMatchObject(expected);
+    expect(bySid(bucketStatements(template, 'StoreTemplatesBucket'), 'ReadTemplatesFromTargetsOrganization')).toMatchObject(expected);
+  });
+
+  test('organization paths of two organizations are refused: one organization ID must fix the statement', () => {
+    const stack = new Stack(new App(), 'Cicd', { env: CICD });
+    expect(() => new CicdArtifactStore(stack, 'Store', { organizationPaths: ['o-a1b2c3d4e5/*', 'o-zzzzzzzzzz/r-ab12/*'] }))
+      .toThrow(/organizationPaths: got \["o-a1b2c3d4e5\/\*","o-zzzzzzzzzz\/r-ab12\/\*"\]; allowed: paths of one organization \(these name o-a1b2c3d4e5 and o-zzzzzzzzzz\)/);
+  });
+
+  test('a public statement added to a bucket of the store fails synth, naming the statement, the bucket and what to give', () => {
+    const app = new App();
+    const store = new CicdArtifactStore(new Stack(app, 'Cicd', { env: CICD }), 'Store', { targetAccounts: [NONPROD] });
+    store.artifactsBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'EveryoneUnderAPath',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:GetObject'],
+      resources: [store.artifactsBucket.arnForObjects('*')],
+      conditions: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/*'] } },
+    }));
+    expect(() => app.synth()).toThrow(/The bucket policy of Cicd\/Store\/ArtifactsBucket would be public to S3, which refuses it \(Block Public Access\): statement "EveryoneUnderAPath" is public because it allows Principal "\*" and its conditions \(ForAnyValue:StringLike aws:PrincipalOrgPaths\) are not on S3's list.*Admit other accounts through targetAccounts or organizationId/);
+  });
+
+  test('every bucket policy the store writes, in every way of admitting targets, is non-public to S3', () => {
+    for (const props of [
+      { targetAccounts: [NONPROD, { ...PROD, roleIds: ['AROAAAAAAAAAAAAAAAAAA'], roleArns: ['arn:aws:iam::777777777777:role/x'] }] },
+      { organizationId: 'o-a1b2c3d4e5', organizationRoleNames: ['cicd-*'] },
+      { organizationPaths: ['o-a1b2c3d4e5/r-ab12/*'], organizationRoleNames: ['cicd-build'] },
+    ] as CicdArtifactStoreProps[]) {
+      const app = new App();
+      new CicdArtifactStore(new Stack(app, 'Cicd', { env: CICD }), 'Store', props);
+      expect(() => app.synth()).not.toThrow();
+    }
+  });
+
   test('organization mode narrowed to role names', () => {
     const { template } = storeStack({ organizationId: 'o-a1b2c3d4e5', organizationRoleNames: ['cicd-cross-account', 'cicd-*'] });
     const arn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::*:role/${name}`]] });
@@ -335,7 +398,7 @@ describe('CicdArtifactStore single-account mode', () => {
     const { template } = storeStack({ targetAccounts: [{ name: 'cicd', accountId: '111111111111' }] });
     expect(keyStatements(template).map((s) => s.Sid)).toEqual(['AdministerKeyFromThisAccount']);
     const sids = bucketStatements(template, 'StoreArtifactsBucket').map((s) => s.Sid).filter(Boolean);
-    expect(sids).toEqual(['DenyUploadsNotEncryptedWithKms', 'DenyUploadsWithAnotherKey']);
+    expect(sids).toEqual(['DenyUploadsNotEncryptedWithKms', 'DenyUploadsWithAnotherKey', 'DenyUploadsWithTheAwsManagedKey']);
     expect(template.toJSON().Conditions).toBeUndefined();
   });
 
@@ -439,7 +502,8 @@ describe('CicdArtifactStore grants', () => {
     const store = CicdArtifactStore.fromCicdAccount(stack, 'Store', { account: '111111111111', region: 'eu-west-1', templatesBucketPrefix: 'acme-cfn' });
     expect(store.artifactsBucket.bucketName).toBe('cicd-artifacts-111111111111-eu-west-1');
     expect(store.templatesBucket.bucketName).toBe('acme-cfn-111111111111-eu-west-1');
-    expect(stack.resolve(store.encryptionKey.keyArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:111111111111:alias/cicd/artifacts']] });
+    // Known by alias only: the key's ARN is not handed out (it would be the alias ARN, which works nowhere else).
+    expect(() => stack.resolve(store.encryptionKey.keyArn)).toThrow(/known only by its alias \(alias\/cicd\/artifacts in 111111111111, eu-west-1\).*Pass keyArn/);
     const role = new iam.Role(stack, 'Builder', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
     store.grantRead(role);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
@@ -489,9 +553,9 @@ describe('CicdArtifactStore policy size guard', () => {
   // The largest supported numbers of target accounts, as `npx projen bench` measures them
   // (docs/benchmarks.md), synthesize under every quota; one more does not.
   test.each([
-    ['accounts', 500, () => ({})],
-    ['role IDs, 3 per account', 148, roleIds],
-    ['role ARNs, 3 per account', 90, roleArns],
+    ['accounts', 487, () => ({})],
+    ['role IDs, 3 per account', 144, roleIds],
+    ['role ARNs, 3 per account', 88, roleArns],
   ] as Array<[string, number, (i: number) => Partial<TargetAccount>]>)('%s: %d accounts fit, one more does not', (_, n, extra) => {
     expect(synth({ targetAccounts: many(n, extra) })).not.toThrow();
     expect(synth({ targetAccounts: many(n + 1, extra) })).toThrow(/bucket policy of Cicd\/Store\/ArtifactsBucket is \d+ bytes/);

@@ -62,22 +62,30 @@ describe('CrossAccountPipelineRoles defaults', () => {
     });
   });
 
-  test('the CloudFormation role trusts only CloudFormation acting for this account', () => {
+  test('the CloudFormation role trusts only CloudFormation, refusing it when it acts for another account (the key is undocumented: IfExists)', () => {
     expect(role(template, 'cicd-cloudformation').AssumeRolePolicyDocument.Statement).toEqual([{
       Effect: 'Allow',
       Action: 'sts:AssumeRole',
       Principal: { Service: 'cloudformation.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      Condition: { StringEqualsIfExists: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     }]);
   });
 
-  test('the build role trusts CodeBuild and Lambda acting for this account', () => {
-    expect(role(template, 'cicd-build').AssumeRolePolicyDocument.Statement).toEqual(['codebuild', 'lambda'].map((service) => ({
-      Effect: 'Allow',
-      Action: 'sts:AssumeRole',
-      Principal: { Service: `${service}.amazonaws.com` },
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-    })));
+  test('the build role trusts CodeBuild for this account (documented key) and Lambda unless it acts for another account (IfExists)', () => {
+    expect(role(template, 'cicd-build').AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'codebuild.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Condition: { StringEqualsIfExists: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
   });
 
   test('the cross-account role drives CloudFormation and CodeBuild, nothing more', () => {

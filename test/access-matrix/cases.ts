@@ -157,6 +157,7 @@ export const PRINCIPALS = {
   },
   cloudFormation: { label: 'CloudFormation service', kind: 'service', service: 'cloudformation.amazonaws.com' },
   codeBuild: { label: 'CodeBuild service', kind: 'service', service: 'codebuild.amazonaws.com' },
+  lambda: { label: 'Lambda service', kind: 'service', service: 'lambda.amazonaws.com' },
   anonymous: { label: 'anonymous (unsigned)', kind: 'anonymous' },
 } satisfies Record<string, PrincipalSpec>;
 
@@ -854,6 +855,100 @@ const CASES: Record<Mode, CaseInput[]> = {
   ],
 };
 
+/**
+ * Groups of cases named by what they prove rather than by mode (ids are `GROUP/number`), so that
+ * a group appended here does not renumber the cases of a mode.
+ */
+interface CaseGroup {
+  readonly name: string;
+  readonly mode: Mode;
+  readonly cases: CaseInput[];
+}
+
+/** The store key named by its alias ARN, which names the CICD account. */
+const STORE_KEY_ALIAS_ARN = `arn:aws:kms:${REGION}:${CICD}:${KEY_ALIAS}`;
+
+/** Which encryption an upload names, and which key S3 would use. */
+function uploadWith(how: string, context: Record<string, string>, expected: Decision, description: string): CaseInput {
+  return { principal: 'nonprodPipeline', action: 's3:PutObject', resource: 'artifact', how, context, expected, description };
+}
+
+/** A service assumes a role with aws:SourceAccount absent, its own account, or another. */
+function serviceTrust(principal: PrincipalKey, resource: ResourceKey, service: string, whenAbsent: Decision, why: string): CaseInput[] {
+  return [
+    {
+      principal,
+      action: 'sts:AssumeRole',
+      resource,
+      how: 'sending no aws:SourceAccount',
+      expected: whenAbsent,
+      description: `${service} assumes the role without sending aws:SourceAccount: ${why}`,
+    },
+    {
+      principal,
+      action: 'sts:AssumeRole',
+      resource,
+      context: { 'aws:SourceAccount': NONPROD },
+      how: 'for non-prod (aws:SourceAccount)',
+      expected: 'Allowed',
+      description: `${service} assumes the role for a resource of the non-prod account`,
+    },
+    {
+      principal,
+      action: 'sts:AssumeRole',
+      resource,
+      context: { 'aws:SourceAccount': FOREIGN },
+      how: 'for 333333333333 (aws:SourceAccount)',
+      expected: 'ImplicitlyDenied',
+      description: `${service} acting for another account assumes the role: refused (confused deputy)`,
+    },
+  ];
+}
+
+const GROUPS: CaseGroup[] = [
+  {
+    // What S3 does with each encryption header; the bucket policy must leave only the store's key.
+    name: 'upload-encryption',
+    mode: 'account',
+    cases: [
+      uploadWith('no encryption header', {}, 'Allowed',
+        'An upload that names no encryption: the bucket default (SSE-KMS with the store\'s key) applies'),
+      uploadWith('`aws:kms` without a key ID', { 's3:x-amz-server-side-encryption': 'aws:kms' }, 'ExplicitlyDenied',
+        'S3 would use the AWS managed aws/s3 key of the CICD account, which no target can use: denied (DenyUploadsWithTheAwsManagedKey)'),
+      uploadWith('SSE-KMS with the store\'s key by ARN', SSE_STORE_KEY, 'Allowed', 'The store\'s key named by its ARN, as CodePipeline names it'),
+      uploadWith('SSE-KMS with the store\'s key by alias ARN',
+        { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': STORE_KEY_ALIAS_ARN }, 'Allowed',
+        'The store\'s key named by its alias ARN, which names the CICD account: allowed'),
+      uploadWith('SSE-KMS with the alias name only',
+        { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY_ALIAS }, 'ExplicitlyDenied',
+        'A bare alias (or key ID) is resolved in the uploader\'s account, so it may name the uploader\'s own key: denied'),
+      uploadWith('SSE-KMS with another key',
+        { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': OTHER_KEY_ARN }, 'ExplicitlyDenied',
+        'A key other than the store\'s: denied (DenyUploadsWithAnotherKey)'),
+      uploadWith('SSE-S3 (AES256)', { 's3:x-amz-server-side-encryption': 'AES256' }, 'ExplicitlyDenied',
+        'SSE-S3 instead of the store\'s key: denied (DenyUploadsNotEncryptedWithKms)'),
+      uploadWith('DSSE-KMS with the store\'s key',
+        { 's3:x-amz-server-side-encryption': 'aws:kms:dsse', 's3:x-amz-server-side-encryption-aws-kms-key-id': STORE_KEY_ARN }, 'ExplicitlyDenied',
+        'Dual-layer encryption is not the store\'s SSE-KMS: denied (DenyUploadsNotEncryptedWithKms)'),
+    ],
+  },
+  {
+    // Each service principal of a trust policy, whether or not it sends aws:SourceAccount.
+    name: 'service-trust',
+    mode: 'account',
+    cases: [
+      ...serviceTrust('cloudFormation', 'nonprodCloudFormationRole', 'CloudFormation', 'Allowed',
+        'its service-role page documents no condition key, so the trust checks it only if sent (StringEqualsIfExists)'),
+      ...serviceTrust('codeBuild', 'nonprodBuildRole', 'CodeBuild', 'ImplicitlyDenied',
+        'CodeBuild documents that it sends the key, so the trust requires it (StringEquals)'),
+      ...serviceTrust('lambda', 'nonprodBuildRole', 'Lambda', 'Allowed',
+        'its execution-role page documents no condition key, so the trust checks it only if sent (StringEqualsIfExists)'),
+    ],
+  },
+];
+
 /** Every case, in table order. */
-export const ACCESS_MATRIX_CASES: AccessCase[] = MODES.flatMap((mode) =>
-  CASES[mode].map((c, i) => ({ id: `${mode}/${i + 1}`, mode, ...c })));
+export const ACCESS_MATRIX_CASES: AccessCase[] = [
+  ...MODES.flatMap((mode) => CASES[mode].map((c, i) => ({ id: `${mode}/${i + 1}`, mode, ...c }))),
+  ...GROUPS.flatMap((g) => g.cases.map((c, i) => ({ id: `${g.name}/${i + 1}`, mode: g.mode, ...c }))),
+];

@@ -1,0 +1,531 @@
+/**
+ * Proves on the deployed accounts what no policy engine or emulator can: that the services
+ * really admit and refuse what the templates say. Run it once after the first deploy to AWS:
+ *
+ *   npx projen verify --cicd-profile P --nonprod-profile P --prod-profile P   (same options as deploy)
+ *
+ * Against the emulator (no profile) it runs the checks the emulator can answer and reports the
+ * others as "not answerable here", with the reason: MiniStack evaluates no IAM policy, so
+ * neither an "allowed" nor a "denied" it returned would prove anything. Those count neither as
+ * a pass nor as a miss. Everything it creates (an object version per upload, two stacks per
+ * target) is deleted before it exits; every AWS call has a timeout. Exits non-zero on any miss.
+ */
+import { randomBytes } from 'crypto';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { clientConfig, Connection, connections, resolveAccounts } from './aws';
+import { Emulator } from './emulator';
+import { AccountName, Options, parseOptions, runMain } from './options';
+import { table } from './table';
+import { withTarget } from './target';
+import { readConfig } from '../examples/config';
+import { CicdArtifactStore, CrossAccountPipelineRoles, CrossReadOnlyRole } from '../src';
+
+/** What a check expects the service to do with the request. */
+export type Expected = 'allowed' | 'denied';
+
+/** What the service did; `error` is neither (a timeout, a throttle, a missing resource). */
+export type Got = 'allowed' | 'denied' | 'error' | 'not answerable here';
+
+export interface CheckResult {
+  readonly check: string;
+  readonly account: string;
+  readonly expected: Expected;
+  readonly got: Got;
+  readonly evidence: string;
+}
+
+/** Pass, miss, or neither: a check the target cannot answer proves nothing either way. */
+export type Verdict = 'pass' | 'MISS' | 'not answerable here';
+
+export function verdictOf(r: CheckResult): Verdict {
+  if (r.got === 'not answerable here') return 'not answerable here';
+  return r.got === r.expected ? 'pass' : 'MISS';
+}
+
+export interface Summary {
+  readonly passed: number;
+  readonly missed: number;
+  readonly unanswerable: number;
+}
+
+export function summarize(results: CheckResult[]): Summary {
+  const count = (v: Verdict) => results.filter((r) => verdictOf(r) === v).length;
+  return { passed: count('pass'), missed: count('MISS'), unanswerable: count('not answerable here') };
+}
+
+/** 1 when any check missed or any clean-up failed, else 0. Unanswerable checks do not count. */
+export function exitCode(results: CheckResult[], cleanupFailures = 0): number {
+  return summarize(results).missed > 0 || cleanupFailures > 0 ? 1 : 0;
+}
+
+/** The table the command prints: check, account, expected, got, verdict, evidence. */
+export function renderResults(results: CheckResult[]): string {
+  return table(
+    ['check', 'account', 'expected', 'got', 'verdict', 'evidence'],
+    results.map((r) => [r.check, r.account, r.expected, r.got, verdictOf(r), r.evidence]),
+  );
+}
+
+/** The closing line: counts, and what "not answerable here" means. */
+export function summaryLine(results: CheckResult[], where: string): string {
+  const s = summarize(results);
+  const parts = [`${s.passed} passed`, `${s.missed} missed`];
+  if (s.unanswerable > 0) {
+    parts.push(`${s.unanswerable} not answerable here (neither passed nor missed: ${where} cannot decide them; run verify against AWS)`);
+  }
+  return `verify: ${parts.join(', ')}.`;
+}
+
+/** Error names and codes by which AWS says "not allowed". */
+const DENIAL = /AccessDenied|AccessDeniedException|UnauthorizedOperation|NotAuthorized|not authorized|Forbidden|InvalidClientTokenId|cannot be assumed|403/i;
+
+/** Whether an error is AWS refusing the request (as opposed to failing otherwise). */
+export function isDenial(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.$metadata?.httpStatusCode === 403 || DENIAL.test(`${e?.name ?? ''} ${e?.Code ?? ''} ${e?.message ?? ''}`);
+}
+
+export class TimeoutError extends Error {}
+
+/**
+ * Runs `fn` with an abort signal, and fails with a message naming `what` when it takes longer
+ * than `ms` (the signal is aborted too, so that the SDK call or fetch stops).
+ */
+export async function withTimeout<T>(what: string, ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TimeoutError(`timed out after ${ms / 1000} s: ${what}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Time allowed to one AWS call, and to a stack to be created or deleted. */
+const CALL_MS = 30_000;
+const STACK_MS = 600_000;
+
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+/** Client configuration for a connection, or for assumed-role credentials in its region. */
+function config(c: Connection, credentials?: Credentials) {
+  const base = clientConfig(c);
+  return credentials ? { ...base, profile: undefined, credentials } : base;
+}
+
+/** What a check does; it returns the evidence of an allowed request, and throws when refused. */
+interface Check {
+  readonly check: string;
+  readonly account: string;
+  readonly expected: Expected;
+  /** Why the emulator cannot answer this check; undefined when it can. */
+  readonly notInEmulator?: string;
+  run(): Promise<string>;
+}
+
+/** Runs one check: its request's outcome against what was expected. */
+export async function runCheck(c: Check, inEmulator: boolean): Promise<CheckResult> {
+  const base = { check: c.check, account: c.account, expected: c.expected };
+  if (inEmulator && c.notInEmulator) return { ...base, got: 'not answerable here', evidence: c.notInEmulator };
+  try {
+    const evidence = await c.run();
+    return { ...base, got: 'allowed', evidence };
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    if (e instanceof TimeoutError) return { ...base, got: 'error', evidence: message };
+    return { ...base, got: isDenial(e) ? 'denied' : 'error', evidence: `${(e as Error).name ?? 'Error'}: ${message}`.slice(0, 300) };
+  }
+}
+
+const NO_IAM = 'MiniStack evaluates no IAM policy (trust, key, bucket or identity), so its answer would prove nothing';
+
+/** The account name whose profile reaches a target's account. */
+function profileOf(target: string): AccountName {
+  return target === 'main' ? 'cicd' : (target as AccountName);
+}
+
+async function assumeRole(from: Connection, roleArn: string, what: string): Promise<Credentials> {
+  const sts = new STSClient(clientConfig(from));
+  const res = await withTimeout(`sts:AssumeRole ${roleArn} (${what})`, CALL_MS, (abortSignal) =>
+    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'cicd-verify', DurationSeconds: 900 }), { abortSignal }));
+  const k = res.Credentials!;
+  return { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey!, sessionToken: k.SessionToken };
+}
+
+/** Creates a stack and waits for it; throws with the first failure reason unless it completes. */
+async function createStackAndWait(cfn: CloudFormationClient, name: string, template: unknown, roleArn?: string): Promise<string> {
+  await withTimeout(`cloudformation:CreateStack ${name}`, CALL_MS, (abortSignal) => cfn.send(new CreateStackCommand({
+    StackName: name,
+    TemplateBody: JSON.stringify(template),
+    RoleARN: roleArn,
+    Tags: [{ Key: 'created-by', Value: 'cicd-verify' }],
+  }), { abortSignal }));
+  const status = await waitForStack(cfn, name, 'CREATE');
+  if (status !== 'CREATE_COMPLETE') {
+    const events = await withTimeout(`cloudformation:DescribeStackEvents ${name}`, CALL_MS, (abortSignal) =>
+      cfn.send(new DescribeStackEventsCommand({ StackName: name }), { abortSignal }));
+    const failed = events.StackEvents?.find((e) => /FAILED/.test(e.ResourceStatus ?? '') && e.ResourceStatusReason);
+    const error = new Error(`${name}: ${status}: ${failed?.LogicalResourceId ?? ''} ${failed?.ResourceStatusReason ?? ''}`.trim());
+    error.name = 'StackFailed';
+    throw error;
+  }
+  return status;
+}
+
+async function waitForStack(cfn: CloudFormationClient, name: string, operation: 'CREATE' | 'DELETE'): Promise<string> {
+  return withTimeout(`stack ${name} to finish ${operation}`, STACK_MS, async (signal) => {
+    for (;;) {
+      let status: string;
+      try {
+        const res = await cfn.send(new DescribeStacksCommand({ StackName: name }), { abortSignal: signal });
+        status = res.Stacks?.[0]?.StackStatus ?? 'DELETE_COMPLETE';
+      } catch (e) {
+        if (operation === 'DELETE' && /does not exist/.test((e as Error).message)) return 'DELETE_COMPLETE';
+        throw e;
+      }
+      if (!status.endsWith('_IN_PROGRESS')) return status;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  });
+}
+
+async function deleteStackAndWait(cfn: CloudFormationClient, name: string, roleArn?: string): Promise<string> {
+  await withTimeout(`cloudformation:DeleteStack ${name}`, CALL_MS, (abortSignal) =>
+    cfn.send(new DeleteStackCommand({ StackName: name, RoleARN: roleArn }), { abortSignal }));
+  const status = await waitForStack(cfn, name, 'DELETE');
+  if (status !== 'DELETE_COMPLETE') throw new Error(`${name}: ${status}`);
+  return status;
+}
+
+/** The smallest stack that makes CloudFormation act through its role: one SSM parameter. */
+function parameterTemplate(run: string) {
+  return {
+    Resources: {
+      Parameter: { Type: 'AWS::SSM::Parameter', Properties: { Name: `/cicd-verify/${run}`, Type: 'String', Value: 'verify' } },
+    },
+  };
+}
+
+/** The smallest function Lambda creates with a role (it checks that it may assume the role). */
+function functionTemplate(roleArn: string) {
+  return {
+    Resources: {
+      Function: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Runtime: 'python3.12',
+          Handler: 'index.handler',
+          Role: roleArn,
+          Code: { ZipFile: 'def handler(event, context):\n    return "verify"\n' },
+        },
+      },
+    },
+  };
+}
+
+export interface VerifyRun {
+  readonly results: CheckResult[];
+  readonly cleanupFailures: string[];
+}
+
+/** Runs every check against the deployed baseline (in the emulator when `emulator` is given). */
+export async function verify(options: Options, emulator?: Emulator): Promise<VerifyRun> {
+  const accounts = await resolveAccounts(options);
+  const conns = connections(options, accounts, emulator?.endpoint);
+  const context: Record<string, string> = {
+    region: options.region,
+    layout: options.layout,
+    narrowing: options.narrowing,
+    cicdAccount: accounts.cicd,
+    nonprodAccount: accounts.nonprod,
+    prodAccount: accounts.prod,
+  };
+  const config0 = readConfig((key) => context[key], {});
+  const region = options.region;
+  const cicd = conns.get(accounts.cicd)!;
+  const bucket = CicdArtifactStore.bucketName('cicd-artifacts', accounts.cicd, region);
+  const alias = 'alias/cicd/artifacts';
+  const aliasArn = `arn:aws:kms:${region}:${accounts.cicd}:${alias}`;
+  const run = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const inEmulator = emulator !== undefined;
+  const cleanups: Array<[string, () => Promise<unknown>]> = [];
+  const cicdS3 = new S3Client(config(cicd));
+  /** Deletes an object version the check wrote, with the CICD account's own credentials (targets never delete). */
+  const removeLater = (key: string, versionId?: string) => cleanups.push([`delete s3://${bucket}/${key}`, () =>
+    withTimeout(`s3:DeleteObject s3://${bucket}/${key}`, CALL_MS, (abortSignal) =>
+      cicdS3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), { abortSignal }))]);
+
+  let keyArn = '';
+  const put = async (s3: S3Client, key: string, sse?: { kms: boolean; keyId?: string }, what = 'upload') => {
+    const res = await withTimeout(`s3:PutObject s3://${bucket}/${key} (${what})`, CALL_MS, (abortSignal) => s3.send(new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: `cicd verify ${run}`,
+      ServerSideEncryption: sse ? (sse.kms ? ServerSideEncryption.aws_kms : ServerSideEncryption.AES256) : undefined,
+      SSEKMSKeyId: sse?.keyId,
+    }), { abortSignal }));
+    removeLater(key, res.VersionId);
+    return res;
+  };
+  const head = (s3: S3Client, key: string) => withTimeout(`s3:HeadObject s3://${bucket}/${key}`, CALL_MS, (abortSignal) =>
+    s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }));
+  const read = async (s3: S3Client, key: string) => {
+    const res = await withTimeout(`s3:GetObject s3://${bucket}/${key}`, CALL_MS, (abortSignal) =>
+      s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }));
+    return { body: await res.Body!.transformToString(), keyId: res.SSEKMSKeyId, sse: res.ServerSideEncryption };
+  };
+  /** Fails unless the object is encrypted with the store's key. */
+  const expectStoreKey = (what: string, sse: string | undefined, keyId: string | undefined) => {
+    if (sse !== 'aws:kms' || keyId !== keyArn) throw new Error(`${what}: encrypted with ${sse ?? 'nothing'} ${keyId ?? ''}, not the store's key ${keyArn}`);
+  };
+
+  const checks: Check[] = [
+    {
+      check: `the store's key by its alias ${alias}`,
+      account: accounts.cicd,
+      expected: 'allowed',
+      async run() {
+        const kms = new KMSClient(config(cicd));
+        const res = await withTimeout(`kms:DescribeKey ${alias}`, CALL_MS, (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: alias }), { abortSignal }));
+        keyArn = res.KeyMetadata!.Arn!;
+        return `${alias} → ${keyArn} (rotation per the read-back)`;
+      },
+    },
+    {
+      check: 'write and read an artifact, SSE-KMS with the store\'s key, CICD account',
+      account: accounts.cicd,
+      expected: 'allowed',
+      async run() {
+        const key = `cicd-verify/${run}/cicd.txt`;
+        await put(cicdS3, key, { kms: true, keyId: keyArn });
+        const got = await read(cicdS3, key);
+        if (got.body !== `cicd verify ${run}`) throw new Error(`read back ${JSON.stringify(got.body)}`);
+        expectStoreKey(key, got.sse, got.keyId);
+        return `s3://${bucket}/${key} read back, SSE-KMS ${got.keyId}`;
+      },
+    },
+    {
+      check: 'an upload naming no encryption gets the store\'s key (bucket default)',
+      account: accounts.cicd,
+      expected: 'allowed',
+      notInEmulator: 'MiniStack does not apply bucket default encryption (it reads back AES256)',
+      async run() {
+        const key = `cicd-verify/${run}/default.txt`;
+        await put(cicdS3, key);
+        const h = await head(cicdS3, key);
+        expectStoreKey(key, h.ServerSideEncryption, h.SSEKMSKeyId);
+        return `SSE-KMS ${h.SSEKMSKeyId}`;
+      },
+    },
+    {
+      check: 'an upload naming aws:kms without a key ID (would get aws/s3) is refused',
+      account: accounts.cicd,
+      expected: 'denied',
+      notInEmulator: NO_IAM,
+      async run() {
+        const key = `cicd-verify/${run}/aws-s3-key.txt`;
+        const res = await put(cicdS3, key, { kms: true }, 'aws:kms without key ID');
+        return `uploaded (version ${res.VersionId}), encrypted with ${res.SSEKMSKeyId}`;
+      },
+    },
+    {
+      check: 'an upload naming the store\'s key by its alias ARN is accepted and gets the key',
+      account: accounts.cicd,
+      expected: 'allowed',
+      notInEmulator: `${NO_IAM}; nor does it resolve an alias ARN given as the key of an upload`,
+      async run() {
+        const key = `cicd-verify/${run}/alias-arn.txt`;
+        await put(cicdS3, key, { kms: true, keyId: aliasArn }, 'key by alias ARN');
+        const h = await head(cicdS3, key);
+        expectStoreKey(key, h.ServerSideEncryption, h.SSEKMSKeyId);
+        return `${aliasArn} → SSE-KMS ${h.SSEKMSKeyId}`;
+      },
+    },
+    {
+      check: 'an unsigned (anonymous) read of an artifact is refused',
+      account: accounts.cicd,
+      expected: 'denied',
+      notInEmulator: NO_IAM,
+      async run() {
+        const url = `https://${bucket}.s3.${region}.amazonaws.com/cicd-verify/${run}/cicd.txt`;
+        const res = await withTimeout(`unsigned GET ${url}`, CALL_MS, (signal) => fetch(url, { signal }));
+        if (res.status === 403) {
+          const error = new Error(`HTTP 403 ${(/<Code>([^<]+)<\/Code>/.exec(await res.text()) ?? [])[1] ?? ''} for ${url}`);
+          error.name = 'Forbidden';
+          throw error;
+        }
+        return `HTTP ${res.status} for ${url}`;
+      },
+    },
+  ];
+
+  for (const t of config0.targets) {
+    const target = conns.get(t.accountId)!;
+    const profile = options.profiles[profileOf(t.name)];
+    const ownConn: Connection = { ...target, profile };
+    const role = (name: string) => `arn:aws:iam::${t.accountId}:role/${name}`;
+    const crossAccountArn = role(CrossAccountPipelineRoles.crossAccountRoleName());
+    const cloudFormationArn = role(CrossAccountPipelineRoles.cloudFormationRoleName());
+    const buildArn = role(CrossAccountPipelineRoles.buildRoleName());
+    const readOnlyArn = role(CrossReadOnlyRole.DEFAULT_ROLE_NAME);
+    let pipelineCreds: Credentials | undefined;
+    let readOnlyCreds: Credentials | undefined;
+    const who = `${t.name} ${t.accountId}`;
+    checks.push(
+      {
+        check: `${who} has the roles the checks use`,
+        account: t.accountId,
+        expected: 'allowed',
+        async run() {
+          const iam = new IAMClient(config(ownConn));
+          const names = [crossAccountArn, cloudFormationArn, buildArn, readOnlyArn].map((arn) => arn.split('/').pop()!);
+          for (const RoleName of names) {
+            await withTimeout(`iam:GetRole ${RoleName} in ${t.accountId}`, CALL_MS, (abortSignal) => iam.send(new GetRoleCommand({ RoleName }), { abortSignal }));
+          }
+          return names.join(', ');
+        },
+      },
+      {
+        check: `the CICD account assumes ${who} cicd-cross-account over TLS`,
+        account: t.accountId,
+        expected: 'allowed',
+        notInEmulator: NO_IAM,
+        async run() {
+          pipelineCreds = await assumeRole(cicd, crossAccountArn, 'from the CICD account');
+          return `https://sts.${region}.amazonaws.com: session ${pipelineCreds.accessKeyId.slice(0, 8)}… of ${crossAccountArn}`;
+        },
+      },
+      {
+        check: `through ${who} cicd-cross-account: write and read an artifact with the store's key`,
+        account: t.accountId,
+        expected: 'allowed',
+        notInEmulator: NO_IAM,
+        async run() {
+          if (!pipelineCreds) throw new Error('no session: the cross-account role was not assumed');
+          const s3 = new S3Client(config(target, pipelineCreds));
+          const key = `cicd-verify/${run}/${t.name}.txt`;
+          await put(s3, key, { kms: true, keyId: keyArn });
+          const got = await read(s3, key);
+          if (got.body !== `cicd verify ${run}`) throw new Error(`read back ${JSON.stringify(got.body)}`);
+          expectStoreKey(key, got.sse, got.keyId);
+          return `s3://${bucket}/${key} written and read back, SSE-KMS ${got.keyId}`;
+        },
+      },
+      {
+        check: `through ${who} cicd-cross-account: CloudFormation creates and deletes a stack with cicd-cloudformation`,
+        account: t.accountId,
+        expected: 'allowed',
+        notInEmulator: `${NO_IAM}; it does not assume a stack's service role`,
+        async run() {
+          if (!pipelineCreds) throw new Error('no session: the cross-account role was not assumed');
+          const cfn = new CloudFormationClient(config(target, pipelineCreds));
+          const name = `cicd-verify-cfn-${run}`;
+          cleanups.push([`delete stack ${name} in ${t.accountId}`, () => deleteStackAndWait(new CloudFormationClient(config(ownConn)), name, cloudFormationArn)]);
+          const created = await createStackAndWait(cfn, name, parameterTemplate(run), cloudFormationArn);
+          const deleted = await deleteStackAndWait(cfn, name, cloudFormationArn);
+          return `${name}: ${created}, then ${deleted}, with RoleARN ${cloudFormationArn}`;
+        },
+      },
+      {
+        check: `Lambda creates a function with ${who} cicd-build (it must be able to assume it)`,
+        account: t.accountId,
+        expected: 'allowed',
+        notInEmulator: `${NO_IAM}; it does not check that Lambda may assume a function's role`,
+        async run() {
+          const cfn = new CloudFormationClient(config(ownConn));
+          const name = `cicd-verify-lambda-${run}`;
+          cleanups.push([`delete stack ${name} in ${t.accountId}`, () => deleteStackAndWait(cfn, name)]);
+          const created = await createStackAndWait(cfn, name, functionTemplate(buildArn));
+          const deleted = await deleteStackAndWait(cfn, name);
+          return `${name} (a function with role ${buildArn}): ${created}, then ${deleted}`;
+        },
+      },
+      {
+        check: `the CICD account assumes ${who} cicd-read-only and describes stacks`,
+        account: t.accountId,
+        expected: 'allowed',
+        notInEmulator: NO_IAM,
+        async run() {
+          readOnlyCreds = await assumeRole(cicd, readOnlyArn, 'from the CICD account');
+          const cfn = new CloudFormationClient(config(target, readOnlyCreds));
+          const res = await withTimeout('cloudformation:DescribeStacks as cicd-read-only', CALL_MS, (abortSignal) =>
+            cfn.send(new DescribeStacksCommand({}), { abortSignal }));
+          return `DescribeStacks: ${res.Stacks?.length ?? 0} stacks`;
+        },
+      },
+      {
+        check: `${who} cicd-read-only reads an artifact (a data read) and is refused`,
+        account: t.accountId,
+        expected: 'denied',
+        notInEmulator: NO_IAM,
+        async run() {
+          if (!readOnlyCreds) throw new Error('no session: the read-only role was not assumed');
+          const got = await read(new S3Client(config(target, readOnlyCreds)), `cicd-verify/${run}/cicd.txt`);
+          return `read ${got.body.length} bytes`;
+        },
+      },
+    );
+    if (options.narrowing !== 'account' && t.accountId !== accounts.cicd) {
+      checks.push({
+        check: `${who}'s own profile (not a listed role) reads an artifact and is refused by the store`,
+        account: t.accountId,
+        expected: 'denied',
+        notInEmulator: NO_IAM,
+        async run() {
+          const got = await read(new S3Client(config(ownConn)), `cicd-verify/${run}/cicd.txt`);
+          return `read ${got.body.length} bytes`;
+        },
+      });
+    }
+  }
+
+  const results: CheckResult[] = [];
+  const cleanupFailures: string[] = [];
+  try {
+    for (const c of checks) {
+      const r = await runCheck(c, inEmulator);
+      console.log(`  ${verdictOf(r).padEnd(5)} ${r.check}`);
+      results.push(r);
+    }
+  } finally {
+    for (const [what, fn] of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (e) {
+        // A stack that was never created, or an object already gone, needs no clean-up.
+        if (!/does not exist|NoSuchKey|NoSuchVersion/.test((e as Error).message)) cleanupFailures.push(`${what}: ${(e as Error).message}`);
+      }
+    }
+  }
+  return { results, cleanupFailures };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const options = parseOptions(argv);
+  const outcome = await withTarget(options, (emulator) => {
+    console.log(`Verifying the ${options.layout} baseline in ${emulator ? `the emulator (${emulator.endpoint})` : 'AWS'}, region ${options.region}`);
+    return verify(options, emulator).then((r) => ({ ...r, where: emulator ? 'the emulator' : 'AWS' }));
+  });
+  console.log(`\n${renderResults(outcome.results)}\n`);
+  for (const f of outcome.cleanupFailures) console.error(`clean-up failed: ${f}`);
+  console.log(summaryLine(outcome.results, outcome.where));
+  return exitCode(outcome.results, outcome.cleanupFailures.length);
+}
+
+runMain(module, main);
