@@ -132,13 +132,20 @@ describe('bad inputs fail at synth, naming the prop and the value', () => {
   });
 
   test.each(CATALOGUE)('%s', (_, build, pattern) => {
+    // GIVEN
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
-    const app = new App({ outdir });
+    const app = new App({ outdir, analyticsReporting: false });
     const stack = new Stack(app, 'Stack', { env: ENV });
+    // WHEN
     expect(() => build(stack)).toThrow(pattern);
-    // nothing was added to the stack, and nothing can be half-written
+    // THEN nothing was half-created: the construct is not in the tree, and the app, synthesized
+    // after the error, holds a stack with no resource, output or condition from it.
     expect(stack.node.tryFindChild('X')).toBeUndefined();
-    expect(fs.readdirSync(outdir)).toEqual([]);
+    const template = app.synth().getStackByName('Stack').template;
+    expect(template.Resources ?? {}).toEqual({});
+    expect(template.Outputs).toBeUndefined();
+    expect(template.Conditions).toBeUndefined();
+    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('policies over their quota fail synth and no template is written', () => {
