@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, CfnResource, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -596,7 +596,25 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     check(`The bucket policy of ${this.node.path}/TemplatesBucket`, (this.templatesBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
     return errors;
   }
+
+  /**
+   * Applies a removal policy to the key and every bucket this store created (the artifacts,
+   * templates and access-logs buckets; not a `serverAccessLogsBucket` given to it), as the
+   * `removalPolicy` prop does.
+   *
+   * The store's other resources (the alias, the bucket policies) follow their key and buckets.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    for (const child of this.node.findAll()) {
+      if (CfnResource.isCfnResource(child) && STATEFUL_TYPES.includes(child.cfnResourceType)) {
+        child.applyRemovalPolicy(policy);
+      }
+    }
+  }
 }
+
+/** The resources of the store that hold data, and so have a removal policy. */
+const STATEFUL_TYPES = ['AWS::KMS::Key', 'AWS::S3::Bucket'];
 
 class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly encryptionKey: kms.IKey;
@@ -646,6 +664,12 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   /** @internal */
   protected _bucketArnFor(_grantee: iam.IGrantable, bucket: s3.IBucket): string {
     return bucket.bucketArn;
+  }
+
+  /** An imported store's key and buckets belong to another stack: warns and changes nothing. */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    Annotations.of(this).addWarningV2('cdk-cross-account-cicd:importedStoreRemovalPolicy',
+      `applyRemovalPolicy(${policy}) on an imported artifact store changes nothing: set it on the CicdArtifactStore that created the key and buckets.`);
   }
 }
 

@@ -136,7 +136,10 @@ export class CrossAccountPipelineRoles extends Construct {
     return `${roleNamePrefix}${BUILD_SUFFIX}`;
   }
 
-  /** The role the CICD account's pipelines assume. */
+  /**
+   * The role the CICD account's pipelines assume. Like every role of the baseline (and
+   * `CrossReadOnlyRole.role`), its name and ARN are `roleName` and `roleArn` of the role.
+   */
   public readonly crossAccountRole: iam.IRole;
 
   /** The CloudFormation execution role. */

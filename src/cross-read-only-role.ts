@@ -96,13 +96,24 @@ export class CrossReadOnlyRole extends Construct {
   /** The name of the role when `roleName` is not given. */
   public static readonly DEFAULT_ROLE_NAME = DEFAULT_ROLE_NAME;
 
-  /** The role. */
+  /**
+   * The role; its name and ARN are `role.roleName` and `role.roleArn`, as for the roles of
+   * `CrossAccountPipelineRoles`.
+   */
   public readonly role: iam.IRole;
 
-  /** The ARN of the role. */
+  /**
+   * The ARN of the role.
+   *
+   * @deprecated use `role.roleArn`, as for the roles of `CrossAccountPipelineRoles`
+   */
   public readonly roleArn: string;
 
-  /** The name of the role. */
+  /**
+   * The name of the role.
+   *
+   * @deprecated use `role.roleName`, as for the roles of `CrossAccountPipelineRoles`
+   */
   public readonly roleName: string;
 
   /** The unique ID of the role (`AROA…`), known after deployment. */
