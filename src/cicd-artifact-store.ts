@@ -308,7 +308,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * grants name the key by alias (`kms:ResourceAliases`). Grant through the store, not the key.
    */
   public static fromCicdAccount(scope: Construct, id: string, location: CicdArtifactStoreLocation): ICicdArtifactStore {
-    const errors = new PropErrors('CicdArtifactStore.fromCicdAccount');
+    const errors = new PropErrors('CicdArtifactStore.fromCicdAccount', scope, id);
     if (isToken(location.account) || !isAccountId(location.account)) {
       errors.add('account', location.account, ACCOUNT_ID_RULE);
     }
@@ -344,7 +344,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * (in this account and region), resolved at deploy time.
    */
   public static fromSsmParameters(scope: Construct, id: string, options: CicdSettingsImportOptions = {}): ICicdArtifactStore {
-    const errors = new PropErrors('CicdArtifactStore.fromSsmParameters');
+    const errors = new PropErrors('CicdArtifactStore.fromSsmParameters', scope, id);
     checkParameterPrefix(errors, options.parameterPrefix);
     errors.throwIfAny();
     const names = storeParameterNames(options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
@@ -387,7 +387,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
   constructor(scope: Construct, id: string, props: CicdArtifactStoreProps = {}) {
     const stack = Stack.of(scope);
-    validate(stack, props);
+    validate(stack, props, scope, id);
     super(scope, id);
 
     const targets = props.targetAccounts ?? [];
@@ -630,7 +630,7 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     attrs: CicdArtifactStoreAttributes,
     private readonly byAlias?: { alias: string; account: string; region: string },
   ) {
-    const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes');
+    const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes', scope, id);
     if (!byAlias && !isToken(attrs.keyArn) && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/.test(attrs.keyArn)) {
       errors.add('keyArn', attrs.keyArn, 'allowed: a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"');
     }
@@ -687,8 +687,8 @@ function sameStack(a: IConstruct, b: iam.IGrantable): boolean {
   return Construct.isConstruct(b) && Stack.of(a) === Stack.of(b as unknown as IConstruct);
 }
 
-function validate(stack: Stack, props: CicdArtifactStoreProps): void {
-  const errors = new PropErrors('CicdArtifactStore');
+function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct, id: string): void {
+  const errors = new PropErrors('CicdArtifactStore', scope, id);
   const targets = props.targetAccounts ?? [];
   const seenAccounts = new Map<string, string>();
   const seenNames = new Map<string, string>();

@@ -142,7 +142,7 @@ export class CicdSettings extends Construct {
   public readonly parameters: ssm.IStringParameter[];
 
   constructor(scope: Construct, id: string, props: CicdSettingsProps) {
-    validate(props);
+    validate(props, scope, id);
     super(scope, id);
     const prefix = props.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX;
     this.parameterPrefix = prefix;
@@ -215,7 +215,7 @@ export class TargetAccountRoles extends Construct {
    * @param targetName the target's name, such as `nonprod`
    */
   public static fromSsmParameters(scope: Construct, id: string, targetName: string, options: CicdSettingsImportOptions = {}): TargetAccountRoles {
-    const errors = new PropErrors('TargetAccountRoles.fromSsmParameters');
+    const errors = new PropErrors('TargetAccountRoles.fromSsmParameters', scope, id);
     if (isToken(targetName) || !/^[A-Za-z][A-Za-z0-9-]{0,31}$/.test(targetName)) {
       errors.add('targetName', targetName, 'allowed: 1 to 32 letters, digits and hyphens, starting with a letter, such as "nonprod"');
     }
@@ -273,8 +273,8 @@ export class TargetAccountRoles extends Construct {
   }
 }
 
-function validate(props: CicdSettingsProps): void {
-  const errors = new PropErrors('CicdSettings');
+function validate(props: CicdSettingsProps, scope: Construct, id: string): void {
+  const errors = new PropErrors('CicdSettings', scope, id);
   checkParameterPrefix(errors, props.parameterPrefix);
   if (props.exportPrefix !== undefined && (isToken(props.exportPrefix) || !/^[A-Za-z0-9:-]{1,180}$/.test(props.exportPrefix))) {
     errors.add('exportPrefix', props.exportPrefix, 'allowed: 1 to 180 letters, digits, "-" and ":" (CloudFormation export names allow 255 in all)');

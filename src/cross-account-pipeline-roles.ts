@@ -158,7 +158,7 @@ export class CrossAccountPipelineRoles extends Construct {
   public readonly buildRoleId: string;
 
   constructor(scope: Construct, id: string, props: CrossAccountPipelineRolesProps) {
-    validate(props);
+    validate(props, scope, id);
     super(scope, id);
 
     const prefix = props.roleNamePrefix ?? DEFAULT_PREFIX;
@@ -433,8 +433,8 @@ function guardrailsPolicy(boundary: iam.IManagedPolicy | undefined, baselineRole
   return new iam.PolicyDocument({ statements });
 }
 
-function validate(props: CrossAccountPipelineRolesProps): void {
-  const errors = new PropErrors('CrossAccountPipelineRoles');
+function validate(props: CrossAccountPipelineRolesProps, scope: Construct, id: string): void {
+  const errors = new PropErrors('CrossAccountPipelineRoles', scope, id);
   const cicd = props.cicdAccountId;
   if (!(typeof cicd === 'string' && isToken(cicd)) && !isAccountId(cicd)) {
     errors.add('cicdAccountId', cicd, ACCOUNT_ID_RULE);

@@ -126,7 +126,7 @@ export class CrossReadOnlyRole extends Construct {
   private readonly inlinePolicies: iam.PolicyDocument[];
 
   constructor(scope: Construct, id: string, props: CrossReadOnlyRoleProps) {
-    validate(props);
+    validate(props, scope, id);
     super(scope, id);
 
     const accounts = props.trustedAccountIds;
@@ -233,8 +233,8 @@ class AccountRootsPrincipal extends iam.PrincipalBase {
   }
 }
 
-function validate(props: CrossReadOnlyRoleProps): void {
-  const errors = new PropErrors('CrossReadOnlyRole');
+function validate(props: CrossReadOnlyRoleProps, scope: Construct, id: string): void {
+  const errors = new PropErrors('CrossReadOnlyRole', scope, id);
   const accounts = props.trustedAccountIds;
   const literalAccounts = new Set<string>();
 
