@@ -1,7 +1,8 @@
 import { Annotations, Aws, CfnOutput, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deployedPolicySize, TRUST_POLICY_QUOTA } from './private/policy-size';
+import { DEFAULT_READ_ONLY_ROLE_NAME } from './private/naming';
+import { checkInlinePoliciesSize, checkTrustPolicySize } from './private/policy-size';
 import { DENIED_DATA_READS, DISCOVERY_ACTIONS } from './private/read-only-actions';
 import {
   ACCOUNT_ID_RULE,
@@ -69,8 +70,7 @@ export interface CrossReadOnlyRoleProps {
   readonly maxSessionDuration?: Duration;
 }
 
-const DEFAULT_ROLE_NAME = 'cicd-read-only';
-const INLINE_POLICIES_QUOTA = 10_240;
+const DEFAULT_ROLE_NAME = DEFAULT_READ_ONLY_ROLE_NAME;
 const READ_ONLY_MANAGED_POLICY = 'job-function/ViewOnlyAccess';
 
 /**
@@ -194,18 +194,12 @@ export class CrossReadOnlyRole extends Construct {
   }
 
   private validatePolicySizes(): string[] {
-    const errors: string[] = [];
-    const trust = deployedPolicySize(this, this.trustPolicy);
-    if (trust > TRUST_POLICY_QUOTA) {
-      errors.push(`The trust policy of ${this.node.path}/Role is ${trust} bytes (whitespace removed), over the AWS quota of ${TRUST_POLICY_QUOTA}. `
-        + 'Trust fewer accounts or list fewer trustedPrincipalArns (a wildcard such as role/cicd-* covers several roles).');
-    }
-    const inline = this.inlinePolicies.reduce((sum, doc) => sum + deployedPolicySize(this, doc), 0);
-    if (inline > INLINE_POLICIES_QUOTA) {
-      errors.push(`The inline policies of ${this.node.path}/Role are ${inline} bytes together (whitespace removed), over the AWS quota of `
-        + `${INLINE_POLICIES_QUOTA} per role. List fewer additionalReadActions, or use wildcards such as "ec2:Describe*".`);
-    }
-    return errors;
+    return [
+      checkTrustPolicySize(this, `${this.node.path}/Role`, this.trustPolicy,
+        'Trust fewer accounts or list fewer trustedPrincipalArns (a wildcard such as role/cicd-* covers several roles).'),
+      checkInlinePoliciesSize(this, `${this.node.path}/Role`, this.inlinePolicies,
+        'List fewer additionalReadActions, or use wildcards such as "ec2:Describe*".'),
+    ].filter((e): e is string => e !== undefined);
   }
 }
 
