@@ -230,6 +230,8 @@ project.addTask('test:cdk-latest', {
   receiveArgs: true,
 });
 project.gitignore.exclude('/.compat-tmp/');
+// The release test reads the generated workflow.
+project.addDevDeps('yaml');
 // ---- end of release, compatibility and package checks --------------------------------------
 
 project.synth();
