@@ -35,7 +35,8 @@ fi
 echo "test:cdk-latest: installed in $(( $(date +%s) - start ))s"
 
 start=$(date +%s)
-npx jest --ci --coverage=false --testPathIgnorePatterns '/node_modules/' '/test/analysers' '/test/release' \
+# A cold install pays for loading aws-cdk-lib in the first test of each file: allow 30 s a test.
+npx jest --ci --coverage=false --testTimeout=30000 --testPathIgnorePatterns '/node_modules/' '/test/analysers' '/test/release' \
   && status=0 || status=$?
 echo "test:cdk-latest: jest exit ${status} in $(( $(date +%s) - start ))s with aws-cdk-lib ${installed}"
 exit "${status}"
