@@ -5,7 +5,8 @@
  * - PyPI: `twine check --strict` on the wheel and the sdist (twine is installed once into a
  *   virtual environment under ~/.cache/cdk-cross-account-cicd/);
  * - Maven Central: the POM carries the elements Central requires (name, description, URL,
- *   licence, developers, SCM), and sources and javadoc jars sit beside the jar;
+ *   licence, developers, SCM), and sources and javadoc jars sit beside the jar; its aws-cdk-lib
+ *   and constructs versions are inside the supported range;
  * - all three: the version in every artifact is the one in package.json.
  */
 import { spawnSync } from 'child_process';
@@ -52,6 +53,48 @@ export function pomProblems(xml: string): string[] {
   return problems;
 }
 
+function semver(v: string): number[] {
+  return v.split('.').map((n) => parseInt(n, 10));
+}
+
+function compare(a: string, b: string): number {
+  const [x, y] = [semver(a), semver(b)];
+  for (let i = 0; i < 3; i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  }
+  return 0;
+}
+
+/**
+ * The POM's dependencies on aws-cdk-lib and constructs against the supported range: at least
+ * the floor, below the next major. jsii-pacmak generates ranges (`[2.257.0,3.0.0)`) and then
+ * pins them to the newest versions Maven finds (`versions:resolve-ranges`), so either form is
+ * accepted. One message per dependency outside the range; empty when all are inside.
+ *
+ * @param floors artifactId → the lowest supported version, such as `{ 'aws-cdk-lib': '2.257.0' }`
+ */
+export function pomDependencyProblems(xml: string, floors: Record<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [artifactId, floor] of Object.entries(floors)) {
+    const m = new RegExp(`<artifactId>${artifactId}</artifactId>\\s*<version>([^<]+)</version>`).exec(xml);
+    if (!m) {
+      problems.push(`POM does not depend on ${artifactId}`);
+      continue;
+    }
+    const declared = m[1].trim();
+    const range = /^\[([\d.]+),([\d.]+)\)$/.exec(declared);
+    const lowest = range ? range[1] : declared;
+    const nextMajor = `${semver(floor)[0] + 1}.0.0`;
+    const ok = /^[\d.]+$/.test(lowest)
+      && compare(lowest, floor) >= 0
+      && (range ? compare(range[2], nextMajor) <= 0 : compare(declared, nextMajor) < 0);
+    if (!ok) {
+      problems.push(`POM names ${artifactId} ${declared}, outside the supported [${floor},${nextMajor})`);
+    }
+  }
+  return problems;
+}
+
 function run(cmd: string, args: string[], options: { cwd?: string } = {}): void {
   const r = spawnSync(cmd, args, { cwd: options.cwd ?? ROOT, stdio: 'inherit', timeout: TIMEOUT_MS });
   if (r.error || r.status !== 0) {
@@ -80,7 +123,7 @@ function files(dir: string, pattern: RegExp): string[] {
 }
 
 function main(): number {
-  const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+  const { name, version, peerDependencies } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
   const dist = path.join(ROOT, 'dist');
   const problems: string[] = [];
   const rel = (f: string) => path.relative(ROOT, f);
@@ -112,6 +155,11 @@ function main(): number {
     const pom = poms[0];
     const xml = fs.readFileSync(pom, 'utf-8');
     problems.push(...pomProblems(xml).map((p) => `${rel(pom)}: ${p}`));
+    const floors = {
+      'aws-cdk-lib': String(peerDependencies['aws-cdk-lib']).replace(/^\^/, ''),
+      'constructs': String(peerDependencies.constructs).replace(/^\^/, ''),
+    };
+    problems.push(...pomDependencyProblems(xml, floors).map((p) => `${rel(pom)}: ${p}`));
     if (element(xml, 'version') !== version) {
       problems.push(`${rel(pom)}: version ${element(xml, 'version')}, package.json says ${version}`);
     }

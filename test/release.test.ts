@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { pomProblems } from '../scripts/check-packages';
+import { pomDependencyProblems, pomProblems } from '../scripts/check-packages';
 import { allowsBreaking, breakingCommits, decide } from '../scripts/compat';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -171,11 +171,25 @@ describe('registry and Construct Hub metadata', () => {
       expect(pom).toContain(`<connection>scm:git:${pkg.repository.url}</connection>`);
     });
 
-    test('the POM declares aws-cdk-lib and constructs as ranges from the documented floor', () => {
+    test('jsii-pacmak generates aws-cdk-lib and constructs as ranges from the documented floor (the build pins them, see README)', () => {
       const pom = fs.readFileSync(path.join(outdir, 'java', 'pom.xml'), 'utf-8');
       const floor = pkg.peerDependencies['aws-cdk-lib'].replace(/^\^/, '');
       expect(pom).toMatch(new RegExp(`<artifactId>aws-cdk-lib</artifactId>\\s*<version>\\[${floor.replace(/\./g, '\\.')},3\\.0\\.0\\)</version>`));
       expect(pom).toMatch(/<artifactId>constructs<\/artifactId>\s*<version>\[10\.5\.1,11\.0\.0\)<\/version>/);
+    });
+
+    test('the dependency check accepts the generated ranges and pinned versions inside the supported range, and nothing else', () => {
+      const pom = fs.readFileSync(path.join(outdir, 'java', 'pom.xml'), 'utf-8');
+      const floors = { 'aws-cdk-lib': '2.257.0', 'constructs': '10.5.1' };
+      const pin = (cdk: string) => pom.replace(/(<artifactId>aws-cdk-lib<\/artifactId>\s*<version>)[^<]+/, `$1${cdk}`);
+      expect(pomDependencyProblems(pom, floors)).toEqual([]);
+      // what versions:resolve-ranges leaves in the published POM
+      expect(pomDependencyProblems(pin('2.263.0'), floors)).toEqual([]);
+      expect(pomDependencyProblems(pin('2.257.0'), floors)).toEqual([]);
+      expect(pomDependencyProblems(pin('2.200.0'), floors)).toEqual(['POM names aws-cdk-lib 2.200.0, outside the supported [2.257.0,3.0.0)']);
+      expect(pomDependencyProblems(pin('3.0.0'), floors)).toEqual(['POM names aws-cdk-lib 3.0.0, outside the supported [2.257.0,3.0.0)']);
+      expect(pomDependencyProblems(pin('[2.100.0,3.0.0)'), floors)).toEqual(['POM names aws-cdk-lib [2.100.0,3.0.0), outside the supported [2.257.0,3.0.0)']);
+      expect(pomDependencyProblems(pin('[2.257.0,4.0.0)'), floors)).toEqual(['POM names aws-cdk-lib [2.257.0,4.0.0), outside the supported [2.257.0,3.0.0)']);
     });
 
     test('the check fails on a POM without what Central requires', () => {
