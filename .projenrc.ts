@@ -218,7 +218,7 @@ project.addTask('release:dry-run', {
   exec: 'bash scripts/release-dry-run.sh',
   receiveArgs: true,
 });
-const notInDryRun = '[ -z "${RELEASE_DRY_RUN:-}" ]';
+const notInDryRun = 'node -e "process.exit(process.env.RELEASE_DRY_RUN ? 1 : 0)"';
 project.testTask.addCondition(notInDryRun);
 testConsumers.addCondition(notInDryRun);
 

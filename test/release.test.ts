@@ -66,14 +66,34 @@ describe('versions and changelog', () => {
     expect(pkg.version).toBe('0.0.0');
   });
 
-  test('the dry run skips only the test suites, and only when asked', () => {
-    const skip = '[ -z "${RELEASE_DRY_RUN:-}" ]';
-    expect(tasks.test.condition).toBe(skip);
-    expect(tasks['test:consumers'].condition).toBe(skip);
+  test('the dry run skips only the test suites', () => {
     for (const name of ['build', 'compile', 'post-compile', 'package', 'package-all', 'package:check', 'compat', 'bump', 'unbump']) {
       expect({ name, condition: tasks[name].condition ?? '' }).not.toEqual({ name, condition: expect.stringContaining('RELEASE_DRY_RUN') });
     }
   });
+
+  // projen evaluates conditions with its own cross-platform shell, not sh: run them with it.
+  test.each(['test', 'test:consumers'])('projen runs `%s` unless RELEASE_DRY_RUN is set', (name) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'condition-'));
+    try {
+      fs.mkdirSync(path.join(dir, '.projen'));
+      const probe = { name: 'probe', condition: tasks[name].condition, steps: [{ exec: 'node -e "require(\'fs\').writeFileSync(\'ran\', \'\')"' }] };
+      fs.writeFileSync(path.join(dir, '.projen', 'tasks.json'), JSON.stringify({ tasks: { probe } }));
+      const projen = (extra: Record<string, string>) => {
+        const env = { ...process.env, ...extra };
+        if (!('RELEASE_DRY_RUN' in extra)) delete env.RELEASE_DRY_RUN;
+        fs.rmSync(path.join(dir, 'ran'), { force: true });
+        const r = spawnSync(process.execPath, [require.resolve('projen/bin/projen'), 'probe'], { cwd: dir, env, encoding: 'utf-8', timeout: 60_000 });
+        expect(r.status).toBe(0);
+        return fs.existsSync(path.join(dir, 'ran'));
+      };
+      expect(tasks[name].condition).toContain('RELEASE_DRY_RUN');
+      expect(projen({})).toBe(true);
+      expect(projen({ RELEASE_DRY_RUN: '1' })).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('the publishing workflow', () => {
