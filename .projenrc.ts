@@ -212,7 +212,7 @@ project.npmignore?.exclude('/.compatignore');
 
 // `npx projen release` on a scratch clone of HEAD, as CI runs it. The clone reuses this
 // checkout's node_modules and, with RELEASE_DRY_RUN=1, skips the test suites (the same
-// commit's build has run them); `FULL=1` runs the whole release build.
+// commit's build has run them); `--full` runs the whole release build.
 project.addTask('release:dry-run', {
   description: 'Run `npx projen release` on a scratch clone of HEAD and show the versioned packages and changelog',
   exec: 'bash scripts/release-dry-run.sh',
