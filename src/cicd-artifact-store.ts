@@ -60,6 +60,8 @@ export interface ICicdArtifactStore extends IResource {
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
    * the store's key and bucket policies only when its account is one of the store's targets.
+   *
+   * @param grantee the principal to grant to
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
 
@@ -69,6 +71,8 @@ export interface ICicdArtifactStore extends IResource {
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
    * the store's key and bucket policies only when its account is one of the store's targets.
+   *
+   * @param grantee the principal to grant to
    */
   grantReadWrite(grantee: iam.IGrantable): iam.Grant;
 }
@@ -248,10 +252,21 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
   public abstract readonly artifactsBucket: s3.IBucket;
   public abstract readonly templatesBucket: s3.IBucket;
 
+  /**
+   * Grants reading artifacts and templates, and decrypting with the key.
+   *
+   * @param grantee the principal to grant to
+   */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, false);
   }
 
+  /**
+   * Grants reading and writing artifacts, reading templates, and using the key to encrypt
+   * and decrypt.
+   *
+   * @param grantee the principal to grant to
+   */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, true);
   }
@@ -318,6 +333,10 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    *
    * The imported key and buckets cannot have their policies changed: the store's own stack
    * decides who is admitted.
+   *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param attrs the key ARN and bucket names
    */
   public static fromArtifactStoreAttributes(scope: Construct, id: string, attrs: CicdArtifactStoreAttributes): ICicdArtifactStore {
     return new ImportedCicdArtifactStore(scope, id, attrs);
@@ -333,6 +352,10 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * and using `encryptionKey` as the encryption key of a pipeline, a CodeBuild project or a
    * bucket fails at synth, since CodePipeline, CodeBuild and S3 resolve an alias in their own
    * account. Give `keyArn` (a literal, a StackSet parameter, an SSM parameter) for those.
+   *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param location the CICD account, its region, and the store's names if not the defaults
    */
   public static fromCicdAccount(scope: Construct, id: string, location: CicdArtifactStoreLocation): ICicdArtifactStore {
     const errors = new PropErrors('CicdArtifactStore.fromCicdAccount', scope, id);
@@ -369,6 +392,10 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   /**
    * Uses the artifact store whose settings `CicdSettings` published in SSM Parameter Store
    * (in this account and region), resolved at deploy time.
+   *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param options where the parameters are
    */
   public static fromSsmParameters(scope: Construct, id: string, options: CicdSettingsImportOptions = {}): ICicdArtifactStore {
     const errors = new PropErrors('CicdArtifactStore.fromSsmParameters', scope, id);
@@ -412,6 +439,11 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   /** The buckets' names as literals, for stacks that must not reference this one. */
   private readonly physicalNames = new Map<string, string>();
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param props the accounts admitted and the store's settings
+   */
   constructor(scope: Construct, id: string, props: CicdArtifactStoreProps = {}) {
     const stack = Stack.of(scope);
     validate(stack, props, scope, id);

@@ -134,6 +134,11 @@ export class CicdSettings extends Construct {
   /** The parameters written, in the order of the layout (store, then each target account). */
   public readonly parameters: ssm.IStringParameter[];
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param props the store and target accounts to publish
+   */
   constructor(scope: Construct, id: string, props: CicdSettingsProps) {
     validate(props, scope, id);
     super(scope, id);
@@ -205,7 +210,10 @@ export class TargetAccountRoles extends Construct {
   /**
    * Reads the roles of a target account from the parameters `CicdSettings` wrote, at deploy time.
    *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
    * @param targetName the target's name, such as `nonprod`
+   * @param options where the parameters are
    */
   public static fromSsmParameters(scope: Construct, id: string, targetName: string, options: CicdSettingsImportOptions = {}): TargetAccountRoles {
     const errors = new PropErrors('TargetAccountRoles.fromSsmParameters', scope, id);

@@ -156,6 +156,11 @@ export class CrossAccountPipelineRoles extends Construct {
   /** The unique ID of the build role, known after deploying. */
   public readonly buildRoleId: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param props the CICD account, the artifact store and the roles' settings
+   */
   constructor(scope: Construct, id: string, props: CrossAccountPipelineRolesProps) {
     validate(props, scope, id);
     super(scope, id);

@@ -125,6 +125,11 @@ export class CrossReadOnlyRole extends Construct {
   private readonly trustPolicy: iam.PolicyDocument;
   private readonly inlinePolicies: iam.PolicyDocument[];
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param props who may assume the role, and the role's settings
+   */
   constructor(scope: Construct, id: string, props: CrossReadOnlyRoleProps) {
     validate(props, scope, id);
     super(scope, id);
