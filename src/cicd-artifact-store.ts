@@ -695,6 +695,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * `removalPolicy` prop does.
    *
    * The store's other resources (the alias, the bucket policies) follow their key and buckets.
+   *
+   * @param policy what happens to the key and the buckets when they leave the stack
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     for (const child of this.node.findAll()) {
