@@ -108,8 +108,9 @@ export interface CicdArtifactStoreLocation {
  */
 export interface CicdArtifactStoreProps {
   /**
-   * The accounts that pipelines deploy into; their principals may read and write artifacts
-   * and read templates.
+   * The accounts that pipelines deploy into; their principals may read artifacts and
+   * templates and decrypt with the key, and write artifacts only where a target says
+   * `canWriteArtifacts`.
    *
    * A target in the store's own account gets no cross-account statement: its own IAM
    * policies suffice (single-account mode).
@@ -187,6 +188,14 @@ export interface CicdArtifactStoreProps {
    * @default - a bucket is created for the logs (SSE-S3, TLS only, retained)
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * In organization mode, whether the admitted principals may also write artifacts (and
+   * encrypt with the key). Whatever one account writes, the others can deploy.
+   *
+   * @default false - the organization's principals read artifacts; the CICD account writes them
+   */
+  readonly organizationCanWriteArtifacts?: boolean;
 
   /**
    * Whether target accounts may also write to the templates bucket.
@@ -381,6 +390,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   public readonly serverAccessLogsBucket: s3.IBucket;
 
   private readonly targetsCanWriteTemplates: boolean;
+  private readonly organizationCanWriteArtifacts: boolean;
   private readonly keyPolicy: iam.PolicyDocument;
   /** The buckets' names as literals, for stacks that must not reference this one. */
   private readonly physicalNames = new Map<string, string>();
@@ -394,6 +404,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     this.targetAccounts = targets;
     this.keyAlias = props.keyAlias ?? DEFAULT_KEY_ALIAS;
     this.targetsCanWriteTemplates = props.targetsCanWriteTemplates ?? false;
+    this.organizationCanWriteArtifacts = props.organizationCanWriteArtifacts ?? false;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const retention = props.noncurrentVersionRetention ?? Duration.days(DEFAULT_RETENTION_DAYS);
 
@@ -429,11 +440,19 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       removalPolicy,
       policy: this.keyPolicy,
     });
-    for (const statement of audience.statements({
-      sid: 'UseKeyFromTargets',
-      actions: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS],
-      resources: ['*'],
-    })) {
+    // Targets decrypt; only those that write artifacts (or templates) encrypt.
+    const encrypters = this.targetsCanWriteTemplates ? targets : targets.filter((t) => t.canWriteArtifacts);
+    const keyStatements = [
+      ...audience.statements({ sid: 'UseKeyFromTargets', actions: KEY_READ_ACTIONS, resources: ['*'] }),
+      ...audience.statements({
+        sid: 'EncryptWithKeyFromWriters',
+        actions: KEY_WRITE_ACTIONS,
+        resources: ['*'],
+        targets: encrypters,
+        organization: this.targetsCanWriteTemplates || this.organizationCanWriteArtifacts,
+      }),
+    ];
+    for (const statement of keyStatements) {
       key.addToResourcePolicy(statement);
     }
     key.addAlias(this.keyAlias);
@@ -456,7 +475,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       lifecycleRules: [{ id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: retention }],
     });
 
-    const bucket = (cid: string, prefix: string, writable: boolean, sid: string) => {
+    const bucket = (cid: string, prefix: string, writable: boolean, sid: string, writers?: TargetAccount[]) => {
       this.physicalNames.set(cid, this.bucketNameFor(prefix));
       const b = new s3.Bucket(this, cid, {
         ...secureBucket,
@@ -506,10 +525,23 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       })) {
         b.addToResourcePolicy(statement);
       }
+      // Writers of artifacts: only the targets that opted in.
+      if (writers) {
+        for (const statement of audience.statements({
+          sid: 'WriteArtifactsFromWriters',
+          actions: BUCKET_WRITE_ACTIONS,
+          resources: [b.arnForObjects('*')],
+          targets: writers,
+          organization: this.organizationCanWriteArtifacts,
+        })) {
+          b.addToResourcePolicy(statement);
+        }
+      }
       return b;
     };
 
-    this.artifactsBucket = bucket('ArtifactsBucket', props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, true, 'ReadWriteArtifactsFromTargets');
+    this.artifactsBucket = bucket('ArtifactsBucket', props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, false, 'ReadArtifactsFromTargets',
+      targets.filter((t) => t.canWriteArtifacts));
     this.templatesBucket = bucket('TemplatesBucket', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
       this.targetsCanWriteTemplates, this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets');
 
@@ -566,12 +598,17 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     return stack;
   }
 
-  /** Which way of admitting the targets would fit, for the size guard's message. */
-  private sizeAdvice(bytes: number, limit: number): string {
+  /**
+   * Which way of admitting the targets would fit, for the size guard's message.
+   *
+   * @param listedTwice whether a target is listed in a second statement of the policy (it writes)
+   */
+  private sizeAdvice(bytes: number, limit: number, listedTwice: (t: TargetAccount) => boolean = () => false): string {
     const targets = this.targetAccounts;
-    // Each role ID or ARN is one quoted string and a comma in a condition list.
-    const narrowingBytes = targets.reduce((sum, t) =>
-      sum + (t.roleIds ?? []).reduce((a, id) => a + id.length + 5, 0) + (t.roleArns ?? []).reduce((a, arn) => a + arn.length + 3, 0), 0);
+    // Each role ID or ARN is one quoted string and a comma in a condition list, once per
+    // statement that lists the target.
+    const narrowingBytes = targets.reduce((sum, t) => sum + (listedTwice(t) ? 2 : 1)
+      * ((t.roleIds ?? []).reduce((a, id) => a + id.length + 5, 0) + (t.roleArns ?? []).reduce((a, arn) => a + arn.length + 3, 0)), 0);
     const narrowed = targets.filter((t) => t.roleIds || t.roleArns).length;
     const advice: string[] = [];
     if (narrowed > 0 && bytes - narrowingBytes <= limit) {
@@ -585,14 +622,16 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
   private validatePolicySizes(): string[] {
     const errors: string[] = [];
-    const check = (what: string, doc: iam.PolicyDocument | undefined, quota: number) => {
-      const error = doc ? checkPolicySize(this, what, doc, quota, (bytes, limit) => this.sizeAdvice(bytes, limit)) : undefined;
+    const writesArtifacts = (t: TargetAccount) => t.canWriteArtifacts === true;
+    const encrypts = (t: TargetAccount) => this.targetsCanWriteTemplates || writesArtifacts(t);
+    const check = (what: string, doc: iam.PolicyDocument | undefined, quota: number, listedTwice?: (t: TargetAccount) => boolean) => {
+      const error = doc ? checkPolicySize(this, what, doc, quota, (bytes, limit) => this.sizeAdvice(bytes, limit, listedTwice)) : undefined;
       if (error) {
         errors.push(error);
       }
     };
-    check(`The key policy of ${this.node.path}/Key`, this.keyPolicy, KEY_POLICY_QUOTA);
-    check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    check(`The key policy of ${this.node.path}/Key`, this.keyPolicy, KEY_POLICY_QUOTA, encrypts);
+    check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA, writesArtifacts);
     check(`The bucket policy of ${this.node.path}/TemplatesBucket`, (this.templatesBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
     return errors;
   }
@@ -731,6 +770,9 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
     });
   }
 
+  if (props.organizationCanWriteArtifacts && !props.organizationId && !props.organizationPaths) {
+    errors.add('organizationCanWriteArtifacts', props.organizationCanWriteArtifacts, 'allowed: only with organizationId or organizationPaths; list writers with targetAccounts[].canWriteArtifacts');
+  }
   if (props.organizationRoleNames !== undefined) {
     if (!props.organizationId && !props.organizationPaths) {
       errors.add('organizationRoleNames', props.organizationRoleNames, 'allowed: only with organizationId or organizationPaths (it narrows organization mode)');

@@ -40,4 +40,15 @@ export interface TargetAccount {
    * @default - not narrowed by role ARN
    */
   readonly roleArns?: string[];
+
+  /**
+   * Whether the account's principals (or its listed roles) may also write artifacts, and
+   * encrypt with the store's key: for pipelines whose cross-account actions in this account
+   * produce output artifacts (such as a CloudFormation action with an `outputFileName`, or a
+   * CodeBuild project of this account). Whatever a target writes, every later stage can
+   * deploy, so leave it off for the accounts whose compromise must not reach the others.
+   *
+   * @default false - the account reads artifacts and templates; the CICD account writes them
+   */
+  readonly canWriteArtifacts?: boolean;
 }

@@ -8,9 +8,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CrossReadOnlyRole, CrossReadOnlyRoleProps } from '../src';
+import { DATA_READ_ACTIONS, DATA_READS_ON_RESOURCES } from './fixtures/read-only-data-reads';
 import { awsManagedPolicyDocument } from './util/aws-managed-policies';
 import { resolveIntrinsics } from './util/resolve-intrinsics';
-import { DATA_READ_ACTIONS, DATA_READS_ON_RESOURCES } from './fixtures/read-only-data-reads';
 import { DENIED_DATA_READS } from '../src/private/read-only-actions';
 import { actionMatches } from '../src/private/validation';
 
