@@ -61,7 +61,12 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   const store = new CicdArtifactStore(storeStack, 'ArtifactStore', config.organizationId
     // The organization, narrowed to the pipeline roles' names: constant-size policies.
     ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
-    : { targetAccounts: config.targets.map((t) => ({ ...storeTarget(config, t.name, t.accountId), canWriteArtifacts: config.artifactWriters.includes(t.name) || undefined })) });
+    : {
+      targetAccounts: config.targets.map((t) => ({
+        ...storeTarget(config, t.name, t.accountId),
+        canWriteArtifacts: config.artifactWriters.includes(t.name) || undefined,
+      })),
+    });
 
   const targets = config.targets.map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
