@@ -64,7 +64,10 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     : {
       targetAccounts: config.targets.map((t) => ({
         ...storeTarget(config, t.name, t.accountId),
-        canWriteArtifacts: config.artifactWriters.includes(t.name) || undefined,
+        // A writer writes through its cross-account and build roles only, never its CloudFormation role.
+        artifactWriterRoleArns: config.artifactWriters.includes(t.name)
+          ? [CrossAccountPipelineRoles.crossAccountRoleName(), CrossAccountPipelineRoles.buildRoleName()].map((r) => `arn:aws:iam::${t.accountId}:role/${r}`)
+          : undefined,
       })),
     });
 

@@ -441,7 +441,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       policy: this.keyPolicy,
     });
     // Targets decrypt; only those that write artifacts (or templates) encrypt.
-    const encrypters = this.targetsCanWriteTemplates ? targets : targets.filter((t) => t.canWriteArtifacts);
+    const writers = artifactWriters(targets);
+    const encrypters = this.targetsCanWriteTemplates ? targets : writers;
     const keyStatements = [
       ...audience.statements({ sid: 'UseKeyFromTargets', actions: KEY_READ_ACTIONS, resources: ['*'] }),
       ...audience.statements({
@@ -475,7 +476,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       lifecycleRules: [{ id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: retention }],
     });
 
-    const bucket = (cid: string, prefix: string, writable: boolean, sid: string, writers?: TargetAccount[]) => {
+    const bucket = (cid: string, prefix: string, writable: boolean, sid: string, artifactWriterTargets?: TargetAccount[]) => {
       this.physicalNames.set(cid, this.bucketNameFor(prefix));
       const b = new s3.Bucket(this, cid, {
         ...secureBucket,
@@ -526,12 +527,12 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
         b.addToResourcePolicy(statement);
       }
       // Writers of artifacts: only the targets that opted in.
-      if (writers) {
+      if (artifactWriterTargets) {
         for (const statement of audience.statements({
           sid: 'WriteArtifactsFromWriters',
           actions: BUCKET_WRITE_ACTIONS,
           resources: [b.arnForObjects('*')],
-          targets: writers,
+          targets: artifactWriterTargets,
           organization: this.organizationCanWriteArtifacts,
         })) {
           b.addToResourcePolicy(statement);
@@ -540,8 +541,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       return b;
     };
 
-    this.artifactsBucket = bucket('ArtifactsBucket', props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, false, 'ReadArtifactsFromTargets',
-      targets.filter((t) => t.canWriteArtifacts));
+    this.artifactsBucket = bucket('ArtifactsBucket', props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, false, 'ReadArtifactsFromTargets', writers);
     this.templatesBucket = bucket('TemplatesBucket', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
       this.targetsCanWriteTemplates, this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets');
 
@@ -607,8 +607,10 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     const targets = this.targetAccounts;
     // Each role ID or ARN is one quoted string and a comma in a condition list, once per
     // statement that lists the target.
-    const narrowingBytes = targets.reduce((sum, t) => sum + (listedTwice(t) ? 2 : 1)
-      * ((t.roleIds ?? []).reduce((a, id) => a + id.length + 5, 0) + (t.roleArns ?? []).reduce((a, arn) => a + arn.length + 3, 0)), 0);
+    const arnBytes = (arns: string[] = []) => arns.reduce((a, arn) => a + arn.length + 3, 0);
+    const narrowing = (t: TargetAccount) => (t.roleIds ?? []).reduce((a, id) => a + id.length + 5, 0) + arnBytes(t.roleArns);
+    const narrowingBytes = targets.reduce((sum, t) => sum + narrowing(t)
+      + (listedTwice(t) ? (t.artifactWriterRoleArns ? arnBytes(t.artifactWriterRoleArns) : narrowing(t)) : 0), 0);
     const narrowed = targets.filter((t) => t.roleIds || t.roleArns).length;
     const advice: string[] = [];
     if (narrowed > 0 && bytes - narrowingBytes <= limit) {
@@ -622,7 +624,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
   private validatePolicySizes(): string[] {
     const errors: string[] = [];
-    const writesArtifacts = (t: TargetAccount) => t.canWriteArtifacts === true;
+    const writesArtifacts = (t: TargetAccount) => t.canWriteArtifacts === true || t.artifactWriterRoleArns !== undefined;
     const encrypts = (t: TargetAccount) => this.targetsCanWriteTemplates || writesArtifacts(t);
     const check = (what: string, doc: iam.PolicyDocument | undefined, quota: number, listedTwice?: (t: TargetAccount) => boolean) => {
       const error = doc ? checkPolicySize(this, what, doc, quota, (bytes, limit) => this.sizeAdvice(bytes, limit, listedTwice)) : undefined;
@@ -688,6 +690,16 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   }
 }
 
+/**
+ * The targets that write artifacts, as the write statements admit them: narrowed to their
+ * `artifactWriterRoleArns` when given.
+ */
+function artifactWriters(targets: TargetAccount[]): TargetAccount[] {
+  return targets
+    .filter((t) => t.canWriteArtifacts || t.artifactWriterRoleArns)
+    .map((t) => (t.artifactWriterRoleArns ? { name: t.name, accountId: t.accountId, roleArns: t.artifactWriterRoleArns } : t));
+}
+
 /** A grant on the key that has `alias` in `account` and `region`, whatever its ID. */
 function aliasGrant(grantee: iam.IGrantable, actions: string[], account: string, region: string, alias: string): iam.CommonGrantOptions {
   return {
@@ -736,6 +748,17 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
       t.roleIds.forEach((roleId, j) => {
         if (typeof roleId !== 'string' || isToken(roleId) || !isRoleId(roleId)) {
           errors.add(`${at}.roleIds[${j}]`, roleId, isToken(roleId) ? 'allowed: a literal role unique ID, not a token' : ROLE_ID_RULE);
+        }
+      });
+    }
+    if (t.artifactWriterRoleArns !== undefined) {
+      if (t.artifactWriterRoleArns.length === 0) {
+        errors.add(`${at}.artifactWriterRoleArns`, t.artifactWriterRoleArns, 'allowed: at least one role ARN; omit it (and set canWriteArtifacts) to let the whole target write');
+      }
+      t.artifactWriterRoleArns.forEach((arn, j) => {
+        const account = typeof arn === 'string' && !isToken(arn) ? roleArnAccount(arn) : undefined;
+        if (account === undefined || (isAccountId(t.accountId) && account !== t.accountId)) {
+          errors.add(`${at}.artifactWriterRoleArns[${j}]`, arn, `allowed: a literal ARN of a role of the target's own account, such as "arn:aws:iam::${isAccountId(t.accountId) ? t.accountId : '222222222222'}:role/cicd-cross-account"`);
         }
       });
     }

@@ -51,4 +51,14 @@ export interface TargetAccount {
    * @default false - the account reads artifacts and templates; the CICD account writes them
    */
   readonly canWriteArtifacts?: boolean;
+
+  /**
+   * Only these roles of the account write artifacts (`aws:PrincipalArn`), such as the
+   * cross-account and build roles (`arn:aws:iam::222222222222:role/cicd-cross-account`), so
+   * that no other principal of the account, the CloudFormation role included, can. Implies
+   * `canWriteArtifacts`.
+   *
+   * @default - with `canWriteArtifacts`, every principal the store admits from this account
+   */
+  readonly artifactWriterRoleArns?: string[];
 }

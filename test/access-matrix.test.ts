@@ -19,6 +19,9 @@ function world(mode: Mode): World {
 }
 
 describe('access matrix', () => {
+  // Synthesizing the reference app in every mode takes longer than one case's timeout.
+  beforeAll(() => MODES.forEach(world), 120_000);
+
   test.each(ACCESS_MATRIX_CASES.map((c): [string, AccessCase] => [`${c.id} ${c.description}`, c]))('%s', async (_, c) => {
     const result = await evaluate(world(c.mode), c);
     // Every context key given must be one the engine applies to the action, or the case tests nothing.

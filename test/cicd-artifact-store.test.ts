@@ -193,6 +193,20 @@ describe('CicdArtifactStore defaults', () => {
     expect(bySid(bucketStatements(t, 'StoreTemplatesBucket'), 'WriteArtifactsFromWritersAccounts')).toBeUndefined();
   });
 
+  test('artifactWriterRoleArns: only those roles of the target write; the whole target still reads', () => {
+    const writer = 'arn:aws:iam::222222222222:role/cicd-cross-account';
+    const { template: t } = storeStack({ targetAccounts: [{ ...NONPROD, artifactWriterRoleArns: [writer] }, PROD] });
+    const bucket = bucketStatements(t, 'StoreArtifactsBucket');
+    expect(bySid(bucket, 'ReadArtifactsFromTargetsAccounts').Principal).toEqual({ AWS: [root('222222222222'), root('777777777777')] });
+    expect(bySid(bucket, 'WriteArtifactsFromWritersAccounts')).toBeUndefined();
+    expect(bySid(bucket, 'WriteArtifactsFromWritersRoleArns')).toMatchObject({
+      Principal: { AWS: root('222222222222') },
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Condition: { ArnEquals: { 'aws:PrincipalArn': [writer] } },
+    });
+    expect(bySid(keyStatements(t), 'EncryptWithKeyFromWritersRoleArns').Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': [writer] } });
+  });
+
   test('organizationCanWriteArtifacts lets the organization write artifacts', () => {
     const { template: t } = storeStack({ organizationId: 'o-a1b2c3d4e5', organizationCanWriteArtifacts: true });
     expect(bySid(bucketStatements(t, 'StoreArtifactsBucket'), 'WriteArtifactsFromWritersOrganization'))
@@ -564,6 +578,9 @@ describe('CicdArtifactStore validation', () => {
     ['role ARN of another account', { targetAccounts: [{ ...NONPROD, roleArns: ['arn:aws:iam::333333333333:role/x'] }] }, /roleArns\[0\]: got "arn:aws:iam::333333333333:role\/x"; allowed: a role of the target's own account 222222222222/],
     ['user ARN as role ARN', { targetAccounts: [{ ...NONPROD, roleArns: ['arn:aws:iam::222222222222:user/x'] }] }, /roleArns\[0\]: got "arn:aws:iam::222222222222:user\/x"; allowed: a literal IAM role ARN/],
     ['organization ID', { organizationId: 'o-short' }, /organizationId: got "o-short"/],
+    ['writer role of another account', { targetAccounts: [{ ...NONPROD, artifactWriterRoleArns: ['arn:aws:iam::333333333333:role/x'] }] },
+      /targetAccounts\[0\]\.artifactWriterRoleArns\[0\]: got "arn:aws:iam::333333333333:role\/x"; allowed: a literal ARN of a role of the target's own account/],
+    ['empty writer roles', { targetAccounts: [{ ...NONPROD, artifactWriterRoleArns: [] }] }, /targetAccounts\[0\]\.artifactWriterRoleArns: got \[\]; allowed: at least one role ARN/],
     ['organization writers without an organization', { targetAccounts: [NONPROD], organizationCanWriteArtifacts: true }, /organizationCanWriteArtifacts: got true; allowed: only with organizationId or organizationPaths/],
     ['role names without an organization', { targetAccounts: [NONPROD], organizationRoleNames: ['cicd-build'] }, /organizationRoleNames: got \["cicd-build"\]; allowed: only with organizationId or organizationPaths/],
     ['organization role name', { organizationId: 'o-a1b2c3d4e5', organizationRoleNames: ['role/x'] }, /organizationRoleNames\[0\]: got "role\/x"/],

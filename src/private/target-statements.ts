@@ -31,7 +31,7 @@ export interface GrantSpec {
   readonly sid: string;
   readonly actions: string[];
   readonly resources: string[];
-  /** Only these targets. @default - every target */
+  /** Only these targets (of the audience, possibly narrowed otherwise). @default - every target */
   readonly targets?: TargetAccount[];
   /** Whether the organization (when given) is admitted too. @default true */
   readonly organization?: boolean;
@@ -65,8 +65,8 @@ export class TargetStatements {
   }
 
   public statements(spec: GrantSpec): iam.PolicyStatement[] {
-    const only = spec.targets;
-    const targets = only ? this.crossAccountTargets.filter((t) => only.includes(t)) : this.crossAccountTargets;
+    const crossAccount = new Set(this.crossAccountTargets.map((t) => t.accountId));
+    const targets = spec.targets ? spec.targets.filter((t) => crossAccount.has(t.accountId)) : this.crossAccountTargets;
     const out: iam.PolicyStatement[] = [];
 
     const plain = targets.filter((t) => !t.roleIds && !t.roleArns);
