@@ -316,7 +316,7 @@ const CASES: Partial<Record<Mode, CaseInput[]>> = {
       resource: 'artifact',
       how: 'no encryption header (bucket default)',
       expected: 'ImplicitlyDenied',
-      description: 'An upload that names no encryption: refused too, targets write no artifact by default (opt-ins/… shows it allowed for a writer)',
+      description: 'An upload that names no encryption: refused too, targets write no artifact by default (containment/38 shows it allowed for a writer)',
     },
     {
       principal: 'nonprodPipeline',
