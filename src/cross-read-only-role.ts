@@ -38,6 +38,11 @@ export interface CrossReadOnlyRoleProps {
   /**
    * The name of the role. Other accounts refer to the role by it.
    *
+   * `CrossAccountPipelineRoles` keeps the CloudFormation role, and every role it creates, off
+   * the roles named `PREFIX-…`, which covers the default name beside the default prefix. A name
+   * outside that prefix must be listed in its `protectedRoleNames`, or a template could remove
+   * this role's deny on data reads.
+   *
    * @default 'cicd-read-only'
    */
   readonly roleName?: string;
