@@ -51,7 +51,9 @@ export interface ICicdArtifactStore extends IConstruct {
    * and decrypt.
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
-   * the store's key and bucket policies only when its account is one of the store's targets.
+   * the store's key and bucket policies only when its account is one of the store's targets,
+   * and may write only when that target writes artifacts (`TargetAccount.canWriteArtifacts`
+   * or `artifactWriterRoleArns`).
    */
   grantReadWrite(grantee: iam.IGrantable): iam.Grant;
 }
