@@ -135,12 +135,14 @@ const ROLE_NAME_PATTERN = /^[\w+=,.@*?-]{1,64}$/;
  * The roles a target account gives the pipelines of the CICD account.
  *
  * - The **cross-account role** is assumed by the pipelines. It may only drive
- *   CloudFormation and CodeBuild, read and write artifacts, read templates, and pass the
- *   CloudFormation role to CloudFormation.
+ *   CloudFormation and CodeBuild, read artifacts and templates (and write artifacts with
+ *   `canWriteArtifacts`), and pass the CloudFormation role to CloudFormation.
  * - The **CloudFormation role** is the powerful execution role; only the CloudFormation
- *   service, acting for this account, may assume it.
- * - The **build role** serves CodeBuild projects and Lambda functions of this account, and
- *   reaches the artifact store.
+ *   service, acting for this account, may assume it. It is held by the baseline's
+ *   permissions boundary, which every role or user it creates must carry too, and which keeps
+ *   them all off the baseline's roles and off the boundary itself.
+ * - The **build role** serves CodeBuild projects and Lambda functions of this account,
+ *   reaches the artifact store, and is held by the same boundary.
  *
  * Names are deterministic, so that the CICD account can refer to the roles before they exist.
  *
