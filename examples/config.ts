@@ -35,7 +35,8 @@ const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
  * Reads the configuration. `layout=single` puts the store, the roles and the pipeline in one
  * account; otherwise the seed's layout: CICD 111111111111, nonprod 222222222222, prod 777777777777.
  * `organizationId=o-…` admits the pipeline roles of the organization's accounts instead of
- * listing the target accounts.
+ * listing the target accounts. `targetCount=N` adds generated targets after non-prod and prod,
+ * up to N (for the benchmark).
  */
 export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env): BaselineConfig {
   const get = (key: string, envName: string, fallback: string) => context(key) ?? env[envName] ?? fallback;
@@ -55,6 +56,14 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
       { name: 'nonprod', accountId: get('nonprodAccount', 'NONPROD_ACCOUNT', '222222222222') },
       { name: 'prod', accountId: get('prodAccount', 'PROD_ACCOUNT', '777777777777') },
     ];
+  const count = get('targetCount', 'CICD_TARGET_COUNT', String(targets.length));
+  if (!/^\d+$/.test(count) || Number(count) < targets.length || Number(count) > 5000 || (layout === 'single' && Number(count) !== 1)) {
+    throw new Error(`targetCount: got ${JSON.stringify(count)}; allowed: a number of target accounts from ${targets.length} to 5000 (three-account layout only)`);
+  }
+  // More targets, for measuring scale: target-3 in 300000000003, and so on.
+  for (let i = targets.length + 1; i <= Number(count); i++) {
+    targets.push({ name: `target-${i}`, accountId: String(300000000000 + i) });
+  }
   for (const account of [{ name: 'cicd', accountId: cicd }, ...targets]) {
     if (!ACCOUNT.test(account.accountId)) {
       throw new Error(`${account.name}Account: got ${JSON.stringify(account.accountId)}; allowed: a 12-digit AWS account ID`);

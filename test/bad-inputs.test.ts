@@ -116,13 +116,13 @@ const CATALOGUE: Array<[string, (stack: Stack) => void, RegExp]> = [
     /parameterPrefix: got "\/ssm\/cicd"/],
   ['settings: parameter prefix without a leading slash', (s) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], parameterPrefix: 'cicd' }),
     /parameterPrefix: got "cicd"/],
-  ['settings: export prefix with a slash', (s) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], exportPrefix: 'cicd/x' }),
-    /exportPrefix: got "cicd\/x"/],
+  ['settings: role name prefix with a slash', (s) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], roleNamePrefix: 'cicd/x' }),
+    /roleNamePrefix: got "cicd\/x"/],
   ['settings: user ID as a role ID', (s) => new CicdSettings(s, 'X', {
-    artifactStore: importedStore(s), targetAccounts: [{ ...NONPROD, crossAccountRoleId: 'AIDAJQABLZS4A3QDU576Q' }],
-  }), /targetAccounts\[0\]\.crossAccountRoleId: got "AIDAJQABLZS4A3QDU576Q"/],
-  ['importer: target name with a space', (s) => TargetAccountRoles.fromSsmParameters(s, 'X', 'non prod'),
-    /targetName: got "non prod"/],
+    artifactStore: importedStore(s), targetAccounts: [{ ...NONPROD, roleIds: ['AIDAJQABLZS4A3QDU576Q'] }],
+  }), /targetAccounts\[0\]\.roleIds\[0\]: got "AIDAJQABLZS4A3QDU576Q"/],
+  ['importer: target name with a space', (s) => TargetAccountRoles.fromTargetAccount(s, 'X', { name: 'non prod', accountId: '222222222222' }),
+    /target\.name: got "non prod"/],
 ];
 
 describe('bad inputs fail at synth, naming the prop and the value', () => {
