@@ -61,7 +61,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
     : { targetAccounts: config.targets.map((t) => storeTarget(config, t.name, t.accountId)) });
 
-  const targets = config.targets.map((t) => {
+  const targets = (config.stacks === 'cicd' ? [] : config.targets).map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
     new CrossAccountPipelineRoles(stack, 'PipelineRoles', { cicdAccountId: config.cicd.accountId, artifactStore: store });
     new CrossReadOnlyRole(stack, 'ReadOnlyRole', { trustedAccountIds: [config.cicd.accountId] });

@@ -24,6 +24,8 @@ export interface BaselineConfig {
    * any account of the organization instead of listing the target accounts.
    */
   readonly organizationId?: string;
+  /** Whether to build the target accounts' stacks too (`all`), or the CICD account's only (`cicd`, for measuring). */
+  readonly stacks: 'all' | 'cicd';
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -36,7 +38,7 @@ const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
  * account; otherwise the seed's layout: CICD 111111111111, nonprod 222222222222, prod 777777777777.
  * `organizationId=o-…` admits the pipeline roles of the organization's accounts instead of
  * listing the target accounts. `targetCount=N` adds generated targets after non-prod and prod,
- * up to N (for the benchmark).
+ * up to N, and `stacks=cicd` leaves out the target accounts' stacks (both for the benchmark).
  */
 export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env): BaselineConfig {
   const get = (key: string, envName: string, fallback: string) => context(key) ?? env[envName] ?? fallback;
@@ -78,5 +80,9 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   if (organizationId !== undefined && narrowing !== 'account') {
     throw new Error(`narrowing: got ${JSON.stringify(narrowing)} with organizationId; allowed: "account" (the organization admits the pipeline roles by name)`);
   }
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId };
+  const stacks = get('stacks', 'CICD_STACKS', 'all');
+  if (stacks !== 'all' && stacks !== 'cicd') {
+    throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
+  }
+  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, stacks };
 }

@@ -64,7 +64,7 @@ if (others.length > 0) {
 }
 
 // Every target account: four roles.
-for (const t of targets) {
+for (const t of config.stacks === 'cicd' ? [] : targets) {
   const stack = new Stack(app, `plain-target-roles-${t.name}`, props(t.accountId));
   const cloudFormation = new iam.Role(stack, 'CloudFormationRole', {
     roleName: 'cicd-cloudformation',

@@ -133,6 +133,7 @@ export class CicdSettings extends Construct {
       ? { name: t.name, accountId: t.accountId, roleIds: t.roleIds }
       : { name: t.name, accountId: t.accountId }));
     const pages = registryPages(header, entries);
+    checkStackQuotas(this, entries.length, pages);
     pages.forEach((page, i) => settings.push([
       `Targets${i + 1}`, targetPageParameterName(prefix, i + 1), page, `Target accounts of the CICD baseline, page ${i + 1} of ${pages.length}`,
     ]));
@@ -224,6 +225,33 @@ export class TargetAccountRoles extends Construct {
       this.roles.set(id, role);
     }
     return role;
+  }
+}
+
+/** CloudFormation's quotas on one stack, and the share of them the settings may take. */
+const TEMPLATE_QUOTA = 1_000_000;
+const RESOURCES_QUOTA = 500;
+const STACK_SHARE_ALLOWED = 0.9;
+/** A parameter's resource in the template, besides its value: type, name, description, tier, logical ID. */
+const PARAMETER_OVERHEAD = 400;
+
+/**
+ * Fails when the settings alone would take more than 90% of a stack's template (1 MB, when
+ * the CDK uploads it to S3) or of its 500 resources, before CloudFormation does.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+ */
+function checkStackQuotas(settings: Construct, targets: number, pages: string[]): void {
+  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, 5 * PARAMETER_OVERHEAD);
+  const resources = 5 + pages.length;
+  const byteLimit = Math.floor(TEMPLATE_QUOTA * STACK_SHARE_ALLOWED);
+  const resourceLimit = Math.floor(RESOURCES_QUOTA * STACK_SHARE_ALLOWED);
+  const where = `CicdSettings ${settings.node.path}: the registry of ${targets} target accounts takes ${pages.length} SSM parameters`;
+  const advice = 'Split the targets between several CicdSettings with different parameterPrefix values, in different stacks, or use shorter target names.';
+  if (bytes > byteLimit) {
+    throw new Error(`${where} and about ${bytes} bytes of template, over ${byteLimit} bytes, 90% of CloudFormation's template quota of 1 MB (${TEMPLATE_QUOTA} bytes). ${advice}`);
+  }
+  if (resources > resourceLimit) {
+    throw new Error(`${where}, ${resources} resources with the store's, over ${resourceLimit}, 90% of CloudFormation's quota of ${RESOURCES_QUOTA} resources per stack. ${advice}`);
   }
 }
 
