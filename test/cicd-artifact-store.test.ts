@@ -2,8 +2,8 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CicdArtifactStore, CicdArtifactStoreProps, TargetAccount } from '../src';
 import { largestN, succeeds } from '../scripts/largest-n';
+import { CicdArtifactStore, CicdArtifactStoreProps, TargetAccount } from '../src';
 
 const CICD = { account: '111111111111', region: 'eu-west-1' };
 const NONPROD: TargetAccount = { name: 'nonprod', accountId: '222222222222' };
