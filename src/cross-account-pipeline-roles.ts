@@ -240,6 +240,7 @@ export class CrossAccountPipelineRoles extends Construct {
       ?? (props.withoutPermissionsBoundary ? undefined : this.createBoundary(prefix, baselineRoles));
     this.permissionsBoundary = boundary;
 
+    // The order of the steps is the order of the resources and statements in the template.
     const cloudFormationRole = this.createCloudFormationRole(prefix, boundary, props.cloudFormationManagedPolicies);
     const crossAccountRole = this.createCrossAccountRole(prefix, props);
     const buildRole = this.createBuildRole(prefix, boundary);
@@ -283,9 +284,9 @@ export class CrossAccountPipelineRoles extends Construct {
   }
 
   /**
-   * The cross-account role: assumed by the CICD account over TLS. Only a boundary of the
-   * user's own holds it: the baseline's boundary forbids passing the baseline's roles, and
-   * this role passes the CloudFormation role to CloudFormation.
+   * The cross-account role: assumed by the CICD account over TLS. Only a `permissionsBoundary`
+   * given in the props holds it: the baseline's boundary forbids passing the baseline's roles,
+   * and this role passes the CloudFormation role to CloudFormation.
    */
   private createCrossAccountRole(prefix: string, props: CrossAccountPipelineRolesProps): iam.Role {
     const trustConditions: Record<string, unknown> = { Bool: { 'aws:SecureTransport': 'true' } };
