@@ -1,6 +1,7 @@
-import { Aws, CfnOutput, Stack } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { ICicdArtifactStore } from './cicd-artifact-store';
 import {
@@ -98,6 +99,11 @@ export class CicdSettings extends Construct {
   /** The parameters written: the store's, then the pages of the target registry. */
   public readonly parameters: ssm.IStringParameter[];
 
+  /**
+   * @param scope the parent construct, in the CICD account
+   * @param id the construct's ID, unique among its siblings
+   * @param props the store and the target accounts to publish
+   */
   constructor(scope: Construct, id: string, props: CicdSettingsProps) {
     validate(props, scope, id);
     super(scope, id);
@@ -164,6 +170,11 @@ export class TargetAccountRoles extends Construct {
    * Give the same `TargetAccount` as to `CicdArtifactStore` and `CicdSettings`. Whether the
    * roles exist is known only at deploy time (CodePipeline then fails to assume a missing
    * role); the name, the account ID and the role names are checked here.
+   *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param target the target account, as given to the store and the settings
+   * @param options the role names, when not the defaults
    */
   public static fromTargetAccount(scope: Construct, id: string, target: TargetAccount, options: TargetRoleNamesOptions = {}): TargetAccountRoles {
     const errors = new PropErrors('TargetAccountRoles.fromTargetAccount', scope, id);
@@ -211,11 +222,23 @@ export class TargetAccountRoles extends Construct {
   private importRole(id: string, roleName: string): iam.IRole {
     let role = this.roles.get(id);
     if (!role) {
-      role = iam.Role.fromRoleArn(this, id, `arn:${Aws.PARTITION}:iam::${this.accountId}:role/${roleName}`, { mutable: false });
+      role = iam.Role.fromRoleArn(this, id, `arn:${partitionOf(Stack.of(this))}:iam::${this.accountId}:role/${roleName}`, { mutable: false });
       this.roles.set(id, role);
     }
     return role;
   }
+}
+
+/**
+ * The stack's partition as a literal when its region is one (so that an ARN is a plain string,
+ * not an `Fn::Join`), or `AWS::Partition`.
+ */
+function partitionOf(stack: Stack): string {
+  if (!Token.isUnresolved(stack.partition)) {
+    return stack.partition;
+  }
+  const partition = Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition;
+  return partition ?? Aws.PARTITION;
 }
 
 /** CloudFormation's quotas on one stack, and the share of them the settings may take. */
