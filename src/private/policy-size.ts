@@ -131,3 +131,6 @@ export function checkPolicySize(
   }
   return undefined;
 }
+
+/** ECR repository policy: SetRepositoryPolicy's `policyText` takes at most 10,240 characters. */
+export const REPOSITORY_POLICY_QUOTA = 10_240;
