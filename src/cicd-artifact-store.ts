@@ -51,6 +51,12 @@ export interface ICicdArtifactStore extends IConstruct {
   readonly templatesBucket: s3.IBucket;
 
   /**
+   * The store's ECR repositories for container images (empty when the store has none, or when
+   * an imported store was given none).
+   */
+  readonly imageRepositories: ecr.IRepository[];
+
+  /**
    * Grants reading artifacts and templates, and decrypting with the key.
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
@@ -66,12 +72,6 @@ export interface ICicdArtifactStore extends IConstruct {
    * the store's key and bucket policies only when its account is one of the store's targets.
    */
   grantReadWrite(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * The store's ECR repositories for container images (empty when the store has none, or when
-   * an imported store was given none).
-   */
-  readonly imageRepositories: ecr.IRepository[];
 
   /**
    * Grants pulling images from every repository of the store (`ecr:BatchGetImage`,
@@ -794,7 +794,9 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   constructor(
     scope: Construct,
     id: string,
-    attrs: { readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string; readonly imageRepositoryArns?: string[] },
+    attrs: {
+      readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string; readonly imageRepositoryArns?: string[];
+    },
     private readonly byAlias?: { alias: string; account: string; region: string; byArn: boolean },
   ) {
     const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes');

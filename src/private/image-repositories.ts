@@ -130,7 +130,9 @@ export function createImageRepositories(scope: Construct, options: ImageReposito
 }
 
 /** The size guard's errors for the repositories' policies (ECR's SetRepositoryPolicy takes 10,240 characters). */
-export function checkRepositoryPolicySizes(scope: Construct, repositories: ImageRepository[], advice: (bytes: number, limit: number) => string): string[] {
+export function checkRepositoryPolicySizes(
+  scope: Construct, repositories: ImageRepository[], advice: (bytes: number, limit: number) => string,
+): string[] {
   return repositories.flatMap(({ repository, policy }) => {
     const error = checkPolicySize(scope, `The repository policy of ${repository.node.path}`, policy, REPOSITORY_POLICY_QUOTA, advice);
     return error ? [error] : [];
