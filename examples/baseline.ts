@@ -57,10 +57,13 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   });
 
   const storeStack = new Stack(app, STORE_STACK, props(config.cicd.accountId, 'CICD artifact store: KMS key and artifact buckets shared with the target accounts'));
-  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', config.organizationId
-    // The organization, narrowed to the pipeline roles' names: constant-size policies.
-    ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
-    : { targetAccounts: config.targets.map((t) => storeTarget(config, t.name, t.accountId)) });
+  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', {
+    ...(config.organizationId
+      // The organization, narrowed to the pipeline roles' names: constant-size policies.
+      ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
+      : { targetAccounts: config.targets.map((t) => storeTarget(config, t.name, t.accountId)) }),
+    imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
+  });
 
   const targets = config.targets.map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));

@@ -24,6 +24,11 @@ export interface BaselineConfig {
    * any account of the organization instead of listing the target accounts.
    */
   readonly organizationId?: string;
+  /**
+   * The store's ECR repositories for container images (`imageRepositories=a,b`); none by
+   * default, so the default layout needs no container registry.
+   */
+  readonly imageRepositories: string[];
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -69,5 +74,6 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   if (organizationId !== undefined && narrowing !== 'account') {
     throw new Error(`narrowing: got ${JSON.stringify(narrowing)} with organizationId; allowed: "account" (the organization admits the pipeline roles by name)`);
   }
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId };
+  const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, imageRepositories };
 }
