@@ -47,7 +47,7 @@ export const NAG_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
   {
     path: 'PipelineRoles',
     finding: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Actions without resource-level permissions: cloudformation:ValidateTemplate and GetTemplateSummary, EC2 network-interface and describe calls of CodeBuild and Lambda in a VPC, reading stacks, and the IAM role management of the CloudFormation role.',
+    reason: 'Actions without resource-level permissions: cloudformation:ValidateTemplate and GetTemplateSummary, EC2 network-interface and describe calls of CodeBuild and Lambda in a VPC, reading stacks, ecr:GetAuthorizationToken (pulling images from the store), and the IAM role management of the CloudFormation role.',
   },
   {
     path: 'PipelineRoles',
