@@ -1,9 +1,36 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 /** The oldest aws-cdk-lib we support; it installs cleanly beside cdk-nag 3. */
 const CDK_VERSION = '2.257.0';
 const CONSTRUCTS_VERSION = '10.5.1';
+
+// ---- Release (see RELEASING.md) ------------------------------------------------------------
+// Versions come from the commit history (conventional commits decide the bump), every release
+// gets a changelog and a `vX.Y.Z` tag, and a GitHub workflow publishes to npm (with provenance),
+// PyPI (trusted publishing) and Maven Central (signed). GitHub is enabled for that release
+// workflow only: the project's CI stays `.ci/run`, so no build, pull-request or upgrade
+// workflows are generated.
+const RELEASE_OPTIONS = {
+  github: true,
+  githubOptions: { mergify: false, pullRequestLint: false },
+  buildWorkflow: false,
+  // Keep the local `upgrade` task; no scheduled upgrade workflow.
+  depsUpgradeOptions: { workflow: false },
+  stale: false,
+  pullRequestTemplate: false,
+  release: true,
+  // A maintainer starts a release (`gh workflow run release.yml`); a push to main does not.
+  releaseTrigger: release.ReleaseTrigger.workflowDispatch(),
+  // The first release is 1.0.0: the public API is the contract from then on (README, "Versions").
+  minMajorVersion: 1,
+  // Publishing waits for the `release` environment's reviewers (RELEASING.md).
+  releaseEnvironment: 'release',
+  npmProvenance: true,
+  // The publishing tool, pinned: a release never runs a publisher version nobody has looked at.
+  jsiiReleaseVersion: '0.2.1061',
+} satisfies Partial<awscdk.AwsCdkConstructLibraryOptions>;
+// ---- end of release options ----------------------------------------------------------------
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cross-account-cicd',
@@ -13,7 +40,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   authorAddress: 'cdk-cross-account-cicd@users.noreply.github.com',
   repositoryUrl: 'https://github.com/cdk-cross-account-cicd/cdk-cross-account-cicd.git',
   license: 'Apache-2.0',
-  keywords: ['cdk', 'aws-cdk', 'codepipeline', 'cross-account', 'cicd', 'kms', 's3', 'iam'],
+  keywords: ['awscdk', 'cdk', 'aws-cdk', 'codepipeline', 'cross-account', 'cicd', 'kms', 's3', 'iam'],
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
@@ -22,9 +49,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~6.0.0',
 
-  // The project's CI is `.ci/run`; no hosted workflows are generated.
-  github: false,
-  release: false,
+  // The project's CI is `.ci/run`; the only hosted workflow is the release (RELEASE_OPTIONS).
+  ...RELEASE_OPTIONS,
 
   devDeps: [
     'cdk-nag@^3',
@@ -43,6 +69,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToPypi: {
     distName: 'cdk-cross-account-cicd',
     module: 'cdk_cross_account_cicd',
+    // PyPI trusted publishing (OIDC): no long-lived PyPI token is stored.
+    trustedPublishing: true,
   },
   publishToMaven: {
     javaPackage: 'io.github.cdkcrossaccountcicd',
@@ -167,5 +195,49 @@ project.addTask('test:deploy', {
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
 project.packageTask.spawn(testConsumers);
+
+// ---- Release, compatibility and package checks (see RELEASING.md) -------------------------
+// Python classifiers PyPI and Construct Hub use to list the package under AWS CDK v2.
+project.package.file.addOverride('jsii.targets.python.classifiers', ['Framework :: AWS CDK', 'Framework :: AWS CDK :: 2']);
+
+// The registries' own offline checks on what was packaged: `twine check --strict` on the wheel
+// and sdist, Maven Central's required POM elements, the version in every artifact.
+const packageCheck = project.addTask('package:check', {
+  description: 'Check the packages in dist/: twine check on the wheel and sdist, Maven Central\'s required POM elements, one version everywhere',
+  exec: script('check-packages'),
+});
+packageAll.spawn(packageCheck);
+
+// API compatibility (jsii-diff) against the previous release, in every build: a breaking
+// change fails unless the next release is a new major. A no-op until the first release.
+const compat = project.tasks.tryFind('compat')!;
+compat.reset(script('compat'));
+compat.description = 'Compare the API with the previous release (jsii-diff); breaking changes need a major release';
+project.postCompileTask.spawn(compat);
+project.npmignore?.exclude('/.compatignore');
+
+// `npx projen release` on a scratch clone of HEAD, as CI runs it. The clone reuses this
+// checkout's node_modules and, with RELEASE_DRY_RUN=1, skips the test suites (the same
+// commit's build has run them); `--full` runs the whole release build.
+project.addTask('release:dry-run', {
+  description: 'Run `npx projen release` on a scratch clone of HEAD and show the versioned packages and changelog',
+  exec: 'bash scripts/release-dry-run.sh',
+  receiveArgs: true,
+});
+const notInDryRun = 'node -e "process.exit(process.env.RELEASE_DRY_RUN ? 1 : 0)"';
+project.testTask.addCondition(notInDryRun);
+testConsumers.addCondition(notInDryRun);
+
+// The supported aws-cdk-lib range, tested at its newest end: the unit tests on a scratch copy
+// with the newest aws-cdk-lib the registry serves (the floor is what every build uses).
+project.addTask('test:cdk-latest', {
+  description: 'Run the unit tests against the newest aws-cdk-lib on the registry, in a scratch copy',
+  exec: 'bash scripts/test-cdk-latest.sh',
+  receiveArgs: true,
+});
+project.gitignore.exclude('/.compat-tmp/');
+// The release test reads the generated workflow.
+project.addDevDeps('yaml');
+// ---- end of release, compatibility and package checks --------------------------------------
 
 project.synth();

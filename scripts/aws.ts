@@ -2,12 +2,12 @@
  * Where the commands talk to: an account in the emulator (its 12-digit ID as the access key) or
  * an account of real AWS (its named profile). Builds SDK clients and CDK CLI environments.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { accountNames, AccountName, isAws, Options, ROOT } from './options';
+import { formatMs, runProcess } from './process';
 
 export interface Connection {
   readonly account: string;
@@ -18,8 +18,23 @@ export interface Connection {
   readonly profile?: string;
 }
 
-/** Configuration for any SDK v3 client. */
-export function clientConfig(c: Connection) {
+/**
+ * Time limits, in milliseconds. An AWS call (with its retries) that takes longer fails with a
+ * message naming the service, the call and the endpoint; a CDK CLI command that takes longer
+ * is stopped with everything it started.
+ */
+export const TIMEOUTS = {
+  /** One SDK call, retries included: the emulator answers in milliseconds. */
+  emulatorCallMs: 30_000,
+  awsCallMs: 120_000,
+  /** One CDK CLI command (a deploy waits for CloudFormation). */
+  emulatorCdkMs: 5 * 60_000,
+  awsCdkMs: 60 * 60_000,
+};
+
+/** Configuration for any SDK v3 client; the request handler stops a request that does not answer. */
+export function clientConfig(c: Connection, timeoutMs = c.endpoint ? TIMEOUTS.emulatorCallMs : TIMEOUTS.awsCallMs) {
+  const requestHandler = { connectionTimeout: Math.min(timeoutMs, 10_000), requestTimeout: timeoutMs, throwOnRequestTimeout: true };
   return c.endpoint
     ? {
       region: c.region,
@@ -27,8 +42,50 @@ export function clientConfig(c: Connection) {
       credentials: { accessKeyId: c.account, secretAccessKey: 'test' },
       forcePathStyle: true,
       maxAttempts: 2,
+      requestHandler,
     }
-    : { region: c.region, profile: c.profile };
+    : { region: c.region, profile: c.profile, requestHandler };
+}
+
+/** An SDK call that did not answer in time. */
+export class AwsCallTimeout extends Error {
+  constructor(readonly call: string, where: string, timeoutMs: number) {
+    super(`${call} to ${where} did not answer within ${formatMs(timeoutMs)}`);
+    this.name = 'AwsCallTimeout';
+  }
+}
+
+interface SdkClient {
+  readonly middlewareStack: { add(middleware: any, options: any): void };
+}
+
+/**
+ * An SDK v3 client for one connection whose every call (retries included) ends within
+ * `timeoutMs`, or fails with `AwsCallTimeout` naming the call (`CloudFormation.DescribeStacks`)
+ * and where it went.
+ */
+export function awsClient<T extends SdkClient>(
+  Client: new (config: any) => T, c: Connection, timeoutMs = c.endpoint ? TIMEOUTS.emulatorCallMs : TIMEOUTS.awsCallMs,
+): T {
+  const client = new Client(clientConfig(c, timeoutMs));
+  const where = c.endpoint ? `the emulator at ${c.endpoint} (account ${c.account})` : `AWS (profile ${c.profile ?? 'default'}, ${c.region})`;
+  client.middlewareStack.add((next: (args: any) => Promise<any>, context: { clientName?: string; commandName?: string }) => (args: any) => {
+    const call = `${(context.clientName ?? 'AWS').replace(/Client$/, '')}.${(context.commandName ?? 'call').replace(/Command$/, '')}`;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AwsCallTimeout(call, where, timeoutMs)), timeoutMs);
+    });
+    return Promise.race([next(args), limit]).then(
+      (r) => { clearTimeout(timer); return r; },
+      (e) => {
+        clearTimeout(timer);
+        // The request handler's own timeout, if it fires first, says the same thing.
+        if ((e as Error).name === 'TimeoutError') throw new AwsCallTimeout(call, where, timeoutMs);
+        throw e;
+      },
+    );
+  }, { step: 'initialize', name: 'cicdCallTimeout' });
+  return client;
 }
 
 /** The seed's default account IDs. */
@@ -53,7 +110,7 @@ export async function resolveAccounts(options: Options): Promise<Record<AccountN
   const extra = (Object.keys(options.profiles) as AccountName[]).filter((n) => !names.includes(n));
   if (extra.length > 0) throw new Error(`the ${options.layout} layout has no ${extra.join(', ')} account; drop ${extra.map((n) => `--${n}-profile`).join(', ')}`);
   for (const n of names) {
-    const sts = new STSClient({ region: options.region, profile: options.profiles[n] });
+    const sts = awsClient(STSClient, { account: options.accounts[n] ?? n, region: options.region, profile: options.profiles[n] });
     const id = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
     const given = options.accounts[n];
     if (given && given !== id) throw new Error(`--${n}-profile ${options.profiles[n]} is account ${id}, but --${n}-account says ${given}`);
@@ -98,28 +155,28 @@ export interface CliResult {
 
 export const LOG_DIR = path.join(ROOT, 'cdk.out', 'logs');
 
-/** Runs the CDK CLI of the project for one account; its output goes to `cdk.out/logs/<log>.log`. */
-export async function cdk(args: string[], c: Connection, log: string): Promise<CliResult> {
+/**
+ * Runs the CDK CLI of the project for one account; its output goes to `cdk.out/logs/<log>.log`.
+ * Rejects with `ProcessTimeout` (the CLI and its children stopped) after `timeoutMs`.
+ */
+export async function cdk(
+  args: string[], c: Connection, log: string, timeoutMs = c.endpoint ? TIMEOUTS.emulatorCdkMs : TIMEOUTS.awsCdkMs,
+): Promise<CliResult> {
   fs.mkdirSync(LOG_DIR, { recursive: true });
   const bin = path.join(ROOT, 'node_modules', '.bin', 'cdk');
   const full = [...args, '--no-notices', '--no-color', ...(c.profile ? ['--profile', c.profile] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, full, { cwd: ROOT, env: cliEnv(c), stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.stderr.on('data', (d: Buffer) => chunks.push(d));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const output = Buffer.concat(chunks).toString('utf-8');
-      fs.writeFileSync(path.join(LOG_DIR, `${log}.log`), `$ cdk ${full.join(' ')}\n${output}`);
-      resolve({ code: code ?? 1, output });
-    });
+  return runProcess(bin, full, {
+    what: `cdk ${args.slice(0, 2).join(' ')} (account ${c.account})`,
+    timeoutMs,
+    cwd: ROOT,
+    env: cliEnv(c),
+    log: path.join(LOG_DIR, `${log}.log`),
   });
 }
 
 /** The deployed stack, or undefined if there is none (or it was deleted). */
 export async function describeStack(c: Connection, stackName: string): Promise<Stack | undefined> {
-  const cfn = new CloudFormationClient(clientConfig(c));
+  const cfn = awsClient(CloudFormationClient, c);
   try {
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
     return stack && stack.StackStatus !== 'DELETE_COMPLETE' ? stack : undefined;

@@ -11,10 +11,9 @@
  *
  *   npx projen deploy [--layout single] [--narrowing role-ids] [--cicd-profile P --nonprod-profile P --prod-profile P]
  */
-import { CloudFormationClient, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { Assembly, RoleIds, roleIdsFromOutputs, StackInfo, synthesize } from './assembly';
-import { cdk, clientConfig, Connection, connections, describeStack, outputsOf, resolveAccounts } from './aws';
-import { Emulator } from './emulator';
+import { cdk, Connection, connections, describeStack, outputsOf, resolveAccounts } from './aws';
+import { Emulator, emulatorPlan } from './emulator';
 import { Options, parseOptions, runMain } from './options';
 import { printReadBack, readBack } from './readback';
 import { seconds, table } from './table';
@@ -39,18 +38,10 @@ async function bootstrap(c: Connection, allowed: boolean): Promise<void> {
   console.log(`  bootstrapped ${c.account}/${c.region} (${seconds(started)})`);
 }
 
-async function deployStack(asm: Assembly, stack: StackInfo, c: Connection, optional = false): Promise<Deployed> {
+async function deployStack(asm: Assembly, stack: StackInfo, c: Connection): Promise<Deployed> {
   const started = Date.now();
   const before = await describeStack(c, stack.name);
   const res = await cdk(['deploy', stack.name, '--app', asm.dir, '--exclusively', '--require-approval', 'never'], c, `deploy-${stack.name}`);
-  const unsupported = /Unrecognized resource types: \[([^\]]*)\]/.exec(res.output);
-  if (res.code !== 0 && optional && unsupported) {
-    // The emulator rejects the template before creating anything; remove a stack record if one was left.
-    const left = await describeStack(c, stack.name);
-    if (left && !before) await new CloudFormationClient(clientConfig(c)).send(new DeleteStackCommand({ StackName: stack.name }));
-    console.log(`  ${stack.name}: skipped, the emulator does not support ${unsupported[1]}`);
-    return { stack, change: 'skipped', status: '-', outputs: {}, note: `emulator lacks ${unsupported[1]}` };
-  }
   if (res.code !== 0) {
     throw new Error(`cdk deploy ${stack.name} (account ${c.account}) failed:\n${res.output.split('\n').slice(-40).join('\n')}`);
   }
@@ -89,6 +80,8 @@ export async function deploy(options: Options, emulator?: Emulator): Promise<Dep
   let started = Date.now();
   let asm = synthesize(options, accounts);
   console.log(`  synthesized ${asm.stacks.length} stacks (${seconds(started)})`);
+  // A stack the emulator cannot take fails here, before anything is deployed.
+  if (emulator) for (const s of asm.stacks.filter((x) => x.kind !== 'pipeline' && x.kind !== 'sample-app')) emulatorPlan(s, emulator.resourceTypes, false);
   for (const c of conns.values()) await bootstrap(c, options.bootstrap);
 
   const deployed: Deployed[] = [];
@@ -125,10 +118,14 @@ export async function deploy(options: Options, emulator?: Emulator): Promise<Dep
 
   const pipeline = options.pipeline ?? true;
   for (const s of byKind(asm, 'pipeline')) {
-    if (pipeline) {
-      deployed.push(await deployStack(asm, s, conn(s), emulator !== undefined && options.pipeline === undefined));
-    } else {
+    const plan = emulator ? emulatorPlan(s, emulator.resourceTypes, options.pipeline === true) : { skip: false as const };
+    if (!pipeline) {
       deployed.push({ stack: s, change: 'skipped', status: '-', outputs: {}, note: '--no-pipeline' });
+    } else if (plan.skip) {
+      console.log(`  ${s.name}: skipped, the emulator lacks ${plan.lacking.join(', ')}`);
+      deployed.push({ stack: s, change: 'skipped', status: '-', outputs: {}, note: `emulator lacks ${plan.lacking.join(', ')}` });
+    } else {
+      deployed.push(await deployStack(asm, s, conn(s)));
     }
   }
   for (const s of byKind(asm, 'sample-app')) {

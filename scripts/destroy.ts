@@ -1,6 +1,8 @@
 /**
- * Deletes the reference baseline's stacks in the reverse of the deploy order (sample pipeline,
- * settings, target roles, store) with CloudFormation DeleteStack, then checks what remains:
+ * Deletes the reference baseline's stacks with CloudFormation DeleteStack: first the sample
+ * application the sample pipeline deployed into every target account (through the target's
+ * CloudFormation role, which must still exist), then in the reverse of the deploy order (sample
+ * pipeline, settings, target roles, store), then checks what remains:
  * resources with `DeletionPolicy: Retain` (the key and the buckets) must still exist, the others
  * must be gone.
  *
@@ -15,15 +17,18 @@ import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { StackInfo } from './assembly';
-import { clientConfig, Connection, connections, describeStack, resolveAccounts } from './aws';
+import { Assembly, StackInfo } from './assembly';
+import { awsClient, Connection, connections, describeStack, resolveAccounts } from './aws';
 import { parseOptions, runMain } from './options';
+import { formatMs } from './process';
 import { seconds, table } from './table';
 import { deployedAssembly, withTarget } from './target';
 
+/** How long a stack may take to be deleted, in milliseconds. */
+const DELETE_TIMEOUTS = { emulatorMs: 2 * 60_000, awsMs: 30 * 60_000 };
+
 /** Whether a resource exists, by type; undefined where there is no probe for the type. */
 async function exists(type: string, physicalId: string, c: Connection): Promise<boolean | undefined> {
-  const cfg = clientConfig(c);
   const probe = async (fn: () => Promise<unknown>) => {
     try {
       await fn();
@@ -36,20 +41,20 @@ async function exists(type: string, physicalId: string, c: Connection): Promise<
   switch (type) {
     case 'AWS::KMS::Key':
       return probe(async () => {
-        const key = (await new KMSClient(cfg).send(new DescribeKeyCommand({ KeyId: physicalId }))).KeyMetadata!;
+        const key = (await awsClient(KMSClient, c).send(new DescribeKeyCommand({ KeyId: physicalId }))).KeyMetadata!;
         if (key.KeyState === 'PendingDeletion') throw Object.assign(new Error('pending deletion'), { name: 'NotFound' });
       });
     case 'AWS::KMS::Alias':
       return probe(async () => {
-        const aliases = (await new KMSClient(cfg).send(new ListAliasesCommand({}))).Aliases ?? [];
+        const aliases = (await awsClient(KMSClient, c).send(new ListAliasesCommand({}))).Aliases ?? [];
         if (!aliases.some((a) => a.AliasName === physicalId)) throw Object.assign(new Error('no alias'), { name: 'NotFound' });
       });
     case 'AWS::S3::Bucket':
-      return probe(() => new S3Client(cfg).send(new HeadBucketCommand({ Bucket: physicalId })));
+      return probe(() => awsClient(S3Client, c).send(new HeadBucketCommand({ Bucket: physicalId })));
     case 'AWS::IAM::Role':
-      return probe(() => new IAMClient(cfg).send(new GetRoleCommand({ RoleName: physicalId })));
+      return probe(() => awsClient(IAMClient, c).send(new GetRoleCommand({ RoleName: physicalId })));
     case 'AWS::SSM::Parameter':
-      return probe(() => new SSMClient(cfg).send(new GetParameterCommand({ Name: physicalId })));
+      return probe(() => awsClient(SSMClient, c).send(new GetParameterCommand({ Name: physicalId })));
     default:
       return undefined;
   }
@@ -63,10 +68,26 @@ interface Remains {
   readonly retain: boolean;
 }
 
+/**
+ * The stacks to delete, in order: first the sample application in every target account (the
+ * sample pipeline created it there, and CloudFormation deletes it through the target's
+ * CloudFormation role, so the roles must still exist), then the reverse of the deploy: sample
+ * pipeline, settings, target roles (which may import from the store), store.
+ */
+export function deletionOrder(asm: Assembly): StackInfo[] {
+  const sampleApp = asm.stacks.find((s) => s.kind === 'sample-app');
+  const targetAccounts = [...new Set(asm.stacks.filter((s) => s.kind === 'target').map((s) => s.account))];
+  const sampleApps = sampleApp
+    ? targetAccounts.map((account) => ({ ...sampleApp, account, region: asm.stacks.find((s) => s.account === account)!.region }))
+    : [];
+  const order: StackInfo['kind'][] = ['pipeline', 'settings', 'target', 'store'];
+  return [...sampleApps, ...order.flatMap((k) => asm.stacks.filter((s) => s.kind === k))];
+}
+
 async function deleteStack(stack: StackInfo, c: Connection): Promise<{ status: string; resources: Remains[] }> {
   const started = Date.now();
   if (!(await describeStack(c, stack.name))) return { status: 'not deployed', resources: [] };
-  const cfn = new CloudFormationClient(clientConfig(c));
+  const cfn = awsClient(CloudFormationClient, c);
   const deployed = (await cfn.send(new DescribeStackResourcesCommand({ StackName: stack.name }))).StackResources ?? [];
   const resources: Remains[] = deployed
     .filter((r) => r.PhysicalResourceId && r.ResourceType !== 'AWS::CDK::Metadata')
@@ -82,7 +103,8 @@ async function deleteStack(stack: StackInfo, c: Connection): Promise<{ status: s
     const s = await describeStack(c, stack.name);
     if (!s) break;
     if (s.StackStatus === 'DELETE_FAILED') throw new Error(`deleting ${stack.name} failed: ${s.StackStatusReason}`);
-    if (Date.now() - started > 30 * 60_000) throw new Error(`deleting ${stack.name} took over 30 minutes`);
+    const limit = c.endpoint ? DELETE_TIMEOUTS.emulatorMs : DELETE_TIMEOUTS.awsMs;
+    if (Date.now() - started > limit) throw new Error(`deleting ${stack.name} (account ${c.account}) did not finish within ${formatMs(limit)} (status ${s.StackStatus})`);
     await new Promise((r) => setTimeout(r, c.endpoint ? 250 : 5000));
   }
   console.log(`  ${stack.name} (${c.account}): deleted (${seconds(started)})`);
@@ -96,9 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     const accounts = await resolveAccounts(options);
     const conns = connections(options, accounts, emulator?.endpoint);
     const asm = await deployedAssembly(options, conns, accounts);
-    // The reverse of the deploy: target stacks may import from the store (single-account layout), never the other way.
-    const order: StackInfo['kind'][] = ['pipeline', 'settings', 'target', 'store'];
-    const stacks = order.flatMap((k) => asm.stacks.filter((s) => s.kind === k));
+    const stacks = deletionOrder(asm);
     console.log(`Deleting the ${options.layout} baseline's stacks from ${emulator ? `the emulator (${emulator.endpoint})` : 'AWS'}`);
     const statuses: string[][] = [];
     const remains: Remains[] = [];

@@ -7,11 +7,13 @@
  * shutdown and reloads it on start, so a second deploy (a new process) sees the first one's
  * stacks and reports no changes, and destroy finds them.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import type { StackInfo } from './assembly';
 import { EMULATOR_DIR } from './options';
+import { formatMs, runProcessSync } from './process';
 
 /** The version the deploy is verified against (see the README, "The reference app and its deploy command"). */
 export const MINISTACK_VERSION = '1.5.33';
@@ -20,20 +22,51 @@ const VENV = path.join(EMULATOR_DIR, 'venv');
 const PYTHON = path.join(VENV, 'bin', 'python');
 const LOG = path.join(EMULATOR_DIR, 'ministack.log');
 
+/** Time limits of the emulator's commands, in milliseconds. */
+export const EMULATOR_TIMEOUTS = {
+  /** A question to the installed package (its version, its resource types). */
+  queryMs: 60_000,
+  /** Creating the virtual environment. */
+  venvMs: 2 * 60_000,
+  /** pip installing MiniStack and its dependencies. */
+  installMs: 10 * 60_000,
+  /** From start until it answers its health check. */
+  startMs: 60_000,
+  /** From SIGTERM (it saves its state) until SIGKILL. */
+  stopMs: 15_000,
+};
+
 export interface Emulator {
   readonly endpoint: string;
   readonly port: number;
   readonly version: string;
+  /** The CloudFormation resource types this emulator can create. */
+  readonly resourceTypes: ReadonlySet<string>;
   stop(): Promise<void>;
 }
 
 function installedVersion(): string | undefined {
   if (!fs.existsSync(PYTHON)) return undefined;
   try {
-    return execFileSync(PYTHON, ['-c', 'import importlib.metadata as m; print(m.version("ministack"))'], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return runProcessSync(PYTHON, ['-c', 'import importlib.metadata as m; print(m.version("ministack"))'], {
+      what: 'asking the emulator\'s virtual environment for the MiniStack version', timeoutMs: EMULATOR_TIMEOUTS.queryMs,
+    }).trim();
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The CloudFormation resource types the installed MiniStack can create: the keys of its
+ * provisioners' handler table, the same table its template check rejects unknown types by.
+ */
+export function emulatorResourceTypes(python = PYTHON): Set<string> {
+  const out = runProcessSync(python, ['-c', 'import json; from ministack.services.cloudformation.provisioners import _RESOURCE_HANDLERS as h; print(json.dumps(sorted(h)))'], {
+    what: 'reading the resource types MiniStack supports', timeoutMs: EMULATOR_TIMEOUTS.queryMs,
+  });
+  const types = JSON.parse(out.trim().split('\n').pop()!) as string[];
+  if (!Array.isArray(types) || types.length === 0) throw new Error(`MiniStack reported no CloudFormation resource types: ${out.slice(0, 200)}`);
+  return new Set(types);
 }
 
 /** Installs the pinned MiniStack into `.emulator/venv` unless it is already there. */
@@ -44,9 +77,11 @@ export function ensureInstalled(): string {
   console.log(`Installing MiniStack ${MINISTACK_VERSION} into ${path.relative(process.cwd(), VENV)} (was: ${have ?? 'not installed'})`);
   fs.mkdirSync(EMULATOR_DIR, { recursive: true });
   if (!fs.existsSync(PYTHON)) {
-    execFileSync(process.env.PYTHON ?? 'python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+    runProcessSync(process.env.PYTHON ?? 'python3', ['-m', 'venv', VENV], { what: `creating ${VENV}`, timeoutMs: EMULATOR_TIMEOUTS.venvMs, inherit: true });
   }
-  execFileSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `ministack==${MINISTACK_VERSION}`], { stdio: 'inherit' });
+  runProcessSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `ministack==${MINISTACK_VERSION}`], {
+    what: `pip install ministack==${MINISTACK_VERSION}`, timeoutMs: EMULATOR_TIMEOUTS.installMs, inherit: true,
+  });
   console.log(`Installed MiniStack ${MINISTACK_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return MINISTACK_VERSION;
 }
@@ -60,6 +95,47 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(address.port));
     });
   });
+}
+
+/**
+ * Fails unless nothing listens on 127.0.0.1:`port`. A MiniStack left running by an earlier
+ * command (or anything else) would otherwise answer in place of the one started here.
+ */
+export async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') {
+        reject(new Error(`port ${port} on 127.0.0.1 is already in use (an emulator left running by an earlier command?); `
+          + `find it with \`ss -ltnp 'sport = :${port}'\` and stop it, or choose another --port`));
+      } else {
+        reject(new Error(`cannot check port ${port} on 127.0.0.1: ${e.message}`));
+      }
+    });
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve()));
+  });
+}
+
+/**
+ * Waits until the emulator answers on `port`, then checks that the answer came from `pid`
+ * (the port is among its listening sockets), so that nothing else can stand in for it.
+ */
+export async function waitForEmulator(
+  pid: number, port: number, hasExited: () => boolean, timeoutMs = EMULATOR_TIMEOUTS.startMs,
+): Promise<string[] | undefined> {
+  const endpoint = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  while (!(await healthy(endpoint))) {
+    if (hasExited()) throw new Error(`MiniStack exited while starting; see ${LOG}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`MiniStack did not answer on ${endpoint} within ${formatMs(timeoutMs)}; see ${LOG}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const addresses = listeningAddresses(pid);
+  if (addresses && !addresses.includes(`tcp:127.0.0.1:${port}`)) {
+    throw new Error(`something answers on ${endpoint}, but not the emulator started here (pid ${pid} listens on ${addresses.join(', ') || 'nothing'}); `
+      + `a leftover emulator? find it with \`ss -ltnp 'sport = :${port}'\``);
+  }
+  return addresses;
 }
 
 async function healthy(endpoint: string): Promise<boolean> {
@@ -128,7 +204,10 @@ export interface StartOptions {
  */
 export async function startEmulator(startOptions: StartOptions): Promise<Emulator> {
   let options = startOptions;
+  // Before anything else: a given port must be free, not served by a leftover emulator.
+  if (options.port !== undefined) await assertPortFree(options.port);
   const version = ensureInstalled();
+  const resourceTypes = emulatorResourceTypes();
   // MiniStack runs in .emulator/; a relative state directory would land under it.
   options = { ...options, stateDir: path.resolve(options.stateDir) };
   if (options.fresh) fs.rmSync(options.stateDir, { recursive: true, force: true });
@@ -173,7 +252,7 @@ export async function startEmulator(startOptions: StartOptions): Promise<Emulato
         if (exited) return;
         // SIGTERM lets MiniStack save its state before it exits.
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), EMULATOR_TIMEOUTS.stopMs);
         await exitedPromise;
         clearTimeout(timer);
       })();
@@ -192,12 +271,7 @@ export async function startEmulator(startOptions: StartOptions): Promise<Emulato
   process.on('exit', onExit);
 
   try {
-    while (!(await healthy(endpoint))) {
-      if (exited) throw new Error(`MiniStack exited while starting; see ${LOG}`);
-      if (Date.now() - started > 60_000) throw new Error(`MiniStack did not answer on ${endpoint} within 60 s; see ${LOG}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const addresses = listeningAddresses(child.pid!);
+    const addresses = await waitForEmulator(child.pid!, port, () => exited);
     const exposed = (addresses ?? []).filter((a) => !/^(tcp|udp):(127\.\d+\.\d+\.\d+|::1):/.test(a));
     if (exposed.length > 0) throw new Error(`MiniStack listens beyond the loopback interface: ${exposed.join(', ')}`);
     console.log(`MiniStack ${version} on ${endpoint} (pid ${child.pid}, up in ${((Date.now() - started) / 1000).toFixed(1)} s; listening: ${addresses?.join(', ') ?? 'not checked, no /proc'}; state: ${path.relative(process.cwd(), options.stateDir)})`);
@@ -205,5 +279,28 @@ export async function startEmulator(startOptions: StartOptions): Promise<Emulato
     await stop();
     throw e;
   }
-  return { endpoint, port, version, stop };
+  return { endpoint, port, version, resourceTypes, stop };
+}
+
+/** The resource types of a template that the emulator cannot create (condition-guarded ones included). */
+export function unsupportedTypes(template: any, supported: ReadonlySet<string>): string[] {
+  const types = new Set(Object.values<any>(template?.Resources ?? {}).map((r) => String(r.Type)));
+  return [...types].filter((t) => !supported.has(t) && !t.startsWith('Custom::')).sort();
+}
+
+/**
+ * Whether the emulator can take a stack. Only the sample pipeline may be skipped, and only
+ * because of the resource types in its template that the emulator lacks, named exactly; any
+ * other stack with such types is an error, as is a pipeline asked for with `--pipeline`.
+ */
+export function emulatorPlan(
+  stack: StackInfo, supported: ReadonlySet<string>, pipelineRequested: boolean,
+): { skip: false } | { skip: true; lacking: string[] } {
+  const lacking = unsupportedTypes(stack.template, supported);
+  if (lacking.length === 0) return { skip: false };
+  if (stack.kind !== 'pipeline' || pipelineRequested) {
+    throw new Error(`${stack.name} cannot be deployed into the emulator: it lacks ${lacking.join(', ')}`
+      + (stack.kind === 'pipeline' ? ' (drop --pipeline to skip the sample pipeline there)' : ''));
+  }
+  return { skip: true, lacking };
 }

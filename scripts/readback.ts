@@ -12,6 +12,7 @@
 import {
   CloudFormationClient,
   DescribeStackResourcesCommand,
+  DescribeStacksCommand,
   ListExportsCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
@@ -46,8 +47,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackInfo } from './assembly';
-import { clientConfig, Connection, connections, describeStack, resolveAccounts } from './aws';
-import { MINISTACK_VERSION } from './emulator';
+import { awsClient, Connection, connections, describeStack, resolveAccounts } from './aws';
+import { MINISTACK_VERSION, unsupportedTypes } from './emulator';
 import { parseOptions, runMain } from './options';
 import { contains, firstDifference, Resolver, sameJson, Unresolvable } from './resolve';
 import { seconds, table } from './table';
@@ -85,7 +86,7 @@ const NOT_READABLE: Record<string, string> = {
   'AWS::KMS::Key.PendingWindowInDays': 'only visible while a deletion is scheduled',
 };
 
-interface Clients {
+export interface Clients {
   readonly cfn: CloudFormationClient;
   readonly iam: IAMClient;
   readonly kms: KMSClient;
@@ -97,13 +98,12 @@ const clientsCache = new Map<string, Clients>();
 function clientsFor(c: Connection): Clients {
   const key = `${c.account}/${c.endpoint ?? c.profile}`;
   if (!clientsCache.has(key)) {
-    const cfg = clientConfig(c);
     clientsCache.set(key, {
-      cfn: new CloudFormationClient(cfg),
-      iam: new IAMClient(cfg),
-      kms: new KMSClient(cfg),
-      s3: new S3Client(cfg),
-      ssm: new SSMClient(cfg),
+      cfn: awsClient(CloudFormationClient, c),
+      iam: awsClient(IAMClient, c),
+      kms: awsClient(KMSClient, c),
+      s3: awsClient(S3Client, c),
+      ssm: awsClient(SSMClient, c),
     });
   }
   return clientsCache.get(key)!;
@@ -133,7 +133,10 @@ type Compare = 'exact' | 'contains';
 /** A property to check: what the template says, how to read what exists, and how to compare. */
 interface Check {
   readonly property: string;
+  /** The template property this check confirms. @default the property's name up to "[" or " " */
+  readonly covers?: string;
   readonly expected: any;
+  /** Reads what exists. Must derive its answer from what the API says, never from `expected`. */
   readonly read: () => Promise<any>;
   readonly compare?: Compare;
 }
@@ -197,7 +200,12 @@ const READERS: Record<string, Reader> = {
   },
 
   'AWS::S3::Bucket': ({ props, physicalId: bucket, clients: { s3 } }) => [
-    { property: 'BucketName', expected: props.BucketName, read: async () => (await s3.send(new HeadBucketCommand({ Bucket: bucket })), bucket) },
+    {
+      property: 'BucketName',
+      expected: props.BucketName,
+      // The name the stack reports, confirmed by S3 answering for it.
+      read: async () => ((await s3.send(new HeadBucketCommand({ Bucket: bucket }))).$metadata?.httpStatusCode === 200 ? bucket : undefined),
+    },
     {
       property: 'VersioningConfiguration',
       expected: props.VersioningConfiguration,
@@ -265,7 +273,12 @@ const READERS: Record<string, Reader> = {
   ],
 
   'AWS::S3::BucketPolicy': ({ props, clients: { s3 } }) => [
-    { property: 'Bucket', expected: props.Bucket, read: async () => (await s3.send(new HeadBucketCommand({ Bucket: props.Bucket })), props.Bucket) },
+    {
+      property: 'Bucket',
+      expected: props.Bucket,
+      // The bucket holds a policy (which one is the PolicyDocument check).
+      read: async () => ((await orAbsent(() => s3.send(new GetBucketPolicyCommand({ Bucket: props.Bucket }))))?.Policy ? props.Bucket : undefined),
+    },
     {
       property: 'PolicyDocument',
       expected: props.PolicyDocument,
@@ -297,14 +310,15 @@ const READERS: Record<string, Reader> = {
       {
         property: 'inline policy names (own and AWS::IAM::Policy; none extra)',
         expected: expectedInline,
-        read: async () => (await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [],
+        // An answer without the list is not "none".
+        read: async () => (await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames,
       },
       {
         property: 'ManagedPolicyArns (and AWS::IAM::ManagedPolicy; none extra)',
         expected: expectedManaged,
         read: async () => {
-          const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? [];
-          return attached.map((p) => p.PolicyArn);
+          const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies;
+          return attached?.map((p) => p.PolicyArn);
         },
       },
     ];
@@ -312,7 +326,22 @@ const READERS: Record<string, Reader> = {
 
   'AWS::IAM::Policy': ({ props, clients: { iam } }) => {
     const inlinePolicy = (role: string, name: string) => orAbsent(() => iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: name })));
+    const roles = (props.Roles ?? []) as string[];
+    const rolesHolding = async () => {
+      const holding: string[] = [];
+      for (const r of roles) {
+        const names = (await orAbsent(() => iam.send(new ListRolePoliciesCommand({ RoleName: r }))))?.PolicyNames ?? [];
+        if (names.includes(props.PolicyName)) holding.push(r);
+      }
+      return holding;
+    };
     return [
+      {
+        property: 'PolicyName',
+        expected: roles.length > 0 ? props.PolicyName : undefined,
+        read: async () => ((await rolesHolding()).length === roles.length ? props.PolicyName : undefined),
+      },
+      { property: 'Roles', expected: props.Roles, read: rolesHolding },
       ...((props.Roles ?? []) as string[]).map((roleName): Check => ({
         property: `PolicyDocument (on role ${roleName})`,
         expected: props.PolicyDocument,
@@ -369,12 +398,23 @@ async function refAndAttrs(type: string, physicalId: string, c: Connection, clie
       }];
     case 'AWS::IAM::Role': {
       const role = await orAbsent(() => clients.iam.send(new GetRoleCommand({ RoleName: physicalId })));
-      return [physicalId, role ? { Arn: role.Role!.Arn!, RoleId: role.Role!.RoleId! } : {}];
+      return [physicalId, role?.Role?.Arn && role.Role.RoleId ? { Arn: role.Role.Arn, RoleId: role.Role.RoleId } : {}];
     }
     case 'AWS::IAM::ManagedPolicy':
       return [physicalId, { PolicyArn: physicalId }];
     default:
       return [physicalId, {}];
+  }
+}
+
+/** The deployed stack, or undefined if there is none (or it was deleted). */
+async function deployedStack(cfn: CloudFormationClient, stackName: string) {
+  try {
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+    return stack && stack.StackStatus !== 'DELETE_COMPLETE' ? stack : undefined;
+  } catch (e) {
+    if (/does not exist/.test((e as Error).message)) return undefined;
+    throw e;
   }
 }
 
@@ -390,13 +430,15 @@ async function listExports(cfn: CloudFormationClient): Promise<Record<string, st
 }
 
 /** Reads back every resource of the given (deployed) stacks. */
-export async function readBack(stacks: StackInfo[], conns: Map<string, Connection>, emulator: boolean): Promise<Row[]> {
+export async function readBack(
+  stacks: StackInfo[], conns: Map<string, Connection>, emulator: boolean, clientsOf: (c: Connection) => Clients = clientsFor,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (const info of stacks) {
     const c = conns.get(info.account)!;
-    const clients = clientsFor(c);
+    const clients = clientsOf(c);
     const row = (resource: string, property: string, result: Result, detail = '') => rows.push({ account: info.account, stack: info.name, resource, property, result, detail });
-    const stack = await describeStack(c, info.name);
+    const stack = await deployedStack(clients.cfn, info.name);
     if (!stack) {
       row('(stack)', 'exists', 'MISMATCH', 'not deployed');
       continue;
@@ -461,7 +503,7 @@ export async function readBack(stacks: StackInfo[], conns: Map<string, Connectio
         region: info.region,
         stackResources: resolved,
       });
-      const checked = new Set(checks.map((k) => k.property.replace(/\[.*$| .*$/, '')));
+      const checked = new Set(checks.map((k) => k.covers ?? k.property.replace(/\[.*$| .*$/, '')));
       for (const check of checks) {
         if (check.expected === undefined) continue;
         let actual: any;
@@ -483,7 +525,7 @@ export async function readBack(stacks: StackInfo[], conns: Map<string, Connectio
         }
       }
       for (const prop of Object.keys(props)) {
-        if (checked.has(prop) || (res.Type === 'AWS::IAM::Policy' && ['PolicyName', 'Roles', 'PolicyDocument'].includes(prop))) continue;
+        if (checked.has(prop)) continue;
         const why = NOT_READABLE[`${res.Type}.${prop}`] ?? 'no reader for this property';
         row(label, prop, 'not compared', why);
       }
@@ -528,9 +570,9 @@ export async function main(argv: string[]): Promise<number> {
     const present: StackInfo[] = [];
     for (const s of asm.stacks) {
       if (s.kind === 'sample-app') continue;
-      if (await describeStack(conns.get(s.account)!, s.name)) present.push(s);
-      else if (s.kind === 'pipeline' && emulator) console.log(`${s.name}: not deployed (the emulator does not support CodePipeline), not read back`);
-      else present.push(s); // reported as not deployed
+      if (await describeStack(conns.get(s.account)!, s.name)) {present.push(s);} else if (s.kind === 'pipeline' && emulator && unsupportedTypes(s.template, emulator.resourceTypes).length > 0) {
+        console.log(`${s.name}: not deployed (the emulator lacks ${unsupportedTypes(s.template, emulator.resourceTypes).join(', ')}), not read back`);
+      } else {present.push(s);} // reported as not deployed
     }
     const mismatches = printReadBack(await readBack(present, conns, emulator !== undefined), emulator !== undefined);
     console.log(`Read-back took ${seconds(started)}`);

@@ -1,11 +1,10 @@
-import { Annotations, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, CfnResource, Duration, Fn, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import type { CicdSettingsImportOptions } from './cicd-settings';
 import {
   checkRepositoryNames,
   checkRepositoryPolicySizes,
@@ -16,9 +15,21 @@ import {
   repositoryArn,
 } from './private/image-repositories';
 import { KeyByAlias } from './private/key-by-alias';
+import {
+  bucketName,
+  checkBucketPrefixes,
+  checkExportPrefix,
+  checkParameterPrefix,
+  checkTargetName,
+  DEFAULT_ARTIFACTS_PREFIX,
+  DEFAULT_KEY_ALIAS,
+  DEFAULT_PARAMETER_PREFIX,
+  DEFAULT_TEMPLATES_PREFIX,
+  keyAliasProblem,
+  storeParameterNames,
+} from './private/naming';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
 import { checkBucketPolicyNotPublic, PublicStatement } from './private/public-policy';
-import { checkParameterPrefix, DEFAULT_PARAMETER_PREFIX, storeParameterNames } from './private/settings-layout';
 import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, IMAGE_PULL_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
 import { pascal, TargetStatements } from './private/target-statements';
 import {
@@ -34,13 +45,17 @@ import {
   ROLE_ID_RULE,
   roleArnAccount,
 } from './private/validation';
+import { CicdSettingsImportOptions } from './settings-import-options';
 import { TargetAccount } from './target-account';
 
 /**
  * The artifact store of a CICD account: a KMS key and two S3 buckets, one for pipeline
  * artifacts and one for CloudFormation templates.
+ *
+ * Like aws-cdk-lib's resources, a store (created or imported) knows its environment: `env`
+ * is the CICD account and region where they are known at synth time.
  */
-export interface ICicdArtifactStore extends IConstruct {
+export interface ICicdArtifactStore extends IResource {
   /** The KMS key that encrypts both buckets. */
   readonly encryptionKey: kms.IKey;
 
@@ -61,6 +76,8 @@ export interface ICicdArtifactStore extends IConstruct {
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
    * the store's key and bucket policies only when its account is one of the store's targets.
+   *
+   * @param grantee the principal to grant to
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
 
@@ -70,6 +87,8 @@ export interface ICicdArtifactStore extends IConstruct {
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
    * the store's key and bucket policies only when its account is one of the store's targets.
+   *
+   * @param grantee the principal to grant to
    */
   grantReadWrite(grantee: iam.IGrantable): iam.Grant;
 
@@ -293,16 +312,7 @@ export interface CicdArtifactStoreProps {
   readonly untaggedImageRetention?: Duration;
 }
 
-const DEFAULT_ARTIFACTS_PREFIX = 'cicd-artifacts';
-const DEFAULT_TEMPLATES_PREFIX = 'cicd-templates';
-const DEFAULT_KEY_ALIAS = 'alias/cicd/artifacts';
 const DEFAULT_RETENTION_DAYS = 90;
-/** The longest region name, for checking a bucket name whose region is known only at deploy time. */
-const LONGEST_REGION = 14;
-const TARGET_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
-const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
-const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
-const EXPORT_PREFIX = /^[A-Za-z0-9:-]{1,200}$/;
 const KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[a-zA-Z0-9-]+$/;
 const REPOSITORY_ARN = /^arn:[a-z-]+:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._\/-]{2,256}$/;
 
@@ -315,10 +325,21 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
   public abstract readonly templatesBucket: s3.IBucket;
   public abstract readonly imageRepositories: ecr.IRepository[];
 
+  /**
+   * Grants reading artifacts and templates, and decrypting with the key.
+   *
+   * @param grantee the principal to grant to
+   */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, false);
   }
 
+  /**
+   * Grants reading and writing artifacts, reading templates, and using the key to encrypt
+   * and decrypt.
+   *
+   * @param grantee the principal to grant to
+   */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, true);
   }
@@ -402,6 +423,10 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    *
    * The imported key and buckets cannot have their policies changed: the store's own stack
    * decides who is admitted.
+   *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param attrs the key ARN and bucket names
    */
   public static fromArtifactStoreAttributes(scope: Construct, id: string, attrs: CicdArtifactStoreAttributes): ICicdArtifactStore {
     return new ImportedCicdArtifactStore(scope, id, attrs);
@@ -417,9 +442,13 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * and using `encryptionKey` as the encryption key of a pipeline, a CodeBuild project or a
    * bucket fails at synth, since CodePipeline, CodeBuild and S3 resolve an alias in their own
    * account. Give `keyArn` (a literal, a StackSet parameter, an SSM parameter) for those.
+   *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param location the CICD account, its region, and the store's names if not the defaults
    */
   public static fromCicdAccount(scope: Construct, id: string, location: CicdArtifactStoreLocation): ICicdArtifactStore {
-    const errors = new PropErrors('CicdArtifactStore.fromCicdAccount');
+    const errors = new PropErrors('CicdArtifactStore.fromCicdAccount', scope, id);
     if (isToken(location.account) || !isAccountId(location.account)) {
       errors.add('account', location.account, ACCOUNT_ID_RULE);
     }
@@ -427,16 +456,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     if (!regionOk) {
       errors.add('region', location.region, 'allowed: a literal AWS region such as "eu-west-1"');
     }
-    const prefixes: Array<[string, string | undefined]> = [
-      ['artifactsBucketPrefix', location.artifactsBucketPrefix],
-      ['templatesBucketPrefix', location.templatesBucketPrefix],
-    ];
-    for (const [prop, prefix] of prefixes) {
-      const problem = prefix === undefined ? undefined : bucketPrefixProblem(regionOk ? location.region : undefined, prefix);
-      if (problem) {
-        errors.add(prop, prefix, problem);
-      }
-    }
+    checkBucketPrefixes(errors, regionOk ? location.region : undefined, location);
     if (location.keyAlias !== undefined && keyAliasProblem(location.keyAlias)) {
       errors.add('keyAlias', location.keyAlias, keyAliasProblem(location.keyAlias)!);
     }
@@ -464,9 +484,13 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   /**
    * Uses the artifact store whose settings `CicdSettings` published in SSM Parameter Store
    * (in this account and region), resolved at deploy time.
+   *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param options where the parameters are
    */
   public static fromSsmParameters(scope: Construct, id: string, options: CicdSettingsImportOptions = {}): ICicdArtifactStore {
-    const errors = new PropErrors('CicdArtifactStore.fromSsmParameters');
+    const errors = new PropErrors('CicdArtifactStore.fromSsmParameters', scope, id);
     checkParameterPrefix(errors, options.parameterPrefix);
     errors.throwIfAny();
     const names = storeParameterNames(options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
@@ -486,7 +510,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * @param region the CICD account's region
    */
   public static bucketName(prefix: string, account: string, region: string): string {
-    return `${prefix}-${account}-${region}`;
+    return bucketName(prefix, account, region);
   }
 
   public readonly encryptionKey: kms.IKey;
@@ -513,9 +537,14 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   /** The buckets' names as literals, for stacks that must not reference this one. */
   private readonly physicalNames = new Map<string, string>();
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param props the accounts admitted and the store's settings
+   */
   constructor(scope: Construct, id: string, props: CicdArtifactStoreProps = {}) {
     const stack = Stack.of(scope);
-    validate(stack, props);
+    validate(stack, props, scope, id);
     super(scope, id);
 
     const targets = props.targetAccounts ?? [];
@@ -779,7 +808,25 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     errors.push(...checkRepositoryPolicySizes(this, this.repositories, (bytes, limit) => this.sizeAdvice(bytes, limit)));
     return errors;
   }
+
+  /**
+   * Applies a removal policy to the key and every bucket this store created (the artifacts,
+   * templates and access-logs buckets; not a `serverAccessLogsBucket` given to it), as the
+   * `removalPolicy` prop does.
+   *
+   * The store's other resources (the alias, the bucket policies) follow their key and buckets.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    for (const child of this.node.findAll()) {
+      if (CfnResource.isCfnResource(child) && STATEFUL_TYPES.includes(child.cfnResourceType)) {
+        child.applyRemovalPolicy(policy);
+      }
+    }
+  }
 }
+
+/** The resources of the store that hold data, and so have a removal policy. */
+const STATEFUL_TYPES = ['AWS::KMS::Key', 'AWS::S3::Bucket'];
 
 class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly encryptionKey: kms.IKey;
@@ -799,7 +846,7 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     },
     private readonly byAlias?: { alias: string; account: string; region: string; byArn: boolean },
   ) {
-    const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes');
+    const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes', scope, id);
     if (!byAlias && !isToken(attrs.keyArn) && !KEY_ARN.test(attrs.keyArn ?? '')) {
       errors.add('keyArn', attrs.keyArn, 'allowed: a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"');
     }
@@ -815,7 +862,10 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
       }
     });
     errors.throwIfAny();
-    super(scope, id);
+    // The CICD account's environment, as aws-cdk-lib's imported resources know theirs: from the
+    // location, or from a literal key ARN; otherwise (SSM values) this stack's own.
+    const keyEnv = attrs.keyArn === undefined || isToken(attrs.keyArn) ? undefined : KEY_ARN.exec(attrs.keyArn);
+    super(scope, id, byAlias ? { account: byAlias.account, region: byAlias.region } : keyEnv ? { account: keyEnv[2], region: keyEnv[1] } : {});
     this.encryptionKey = attrs.keyArn !== undefined
       ? kms.Key.fromKeyArn(this, 'Key', attrs.keyArn)
       : new KeyByAlias(this, 'Key', {
@@ -848,6 +898,12 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   protected _bucketArnFor(_grantee: iam.IGrantable, bucket: s3.IBucket): string {
     return bucket.bucketArn;
   }
+
+  /** An imported store's key and buckets belong to another stack: warns and changes nothing. */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    Annotations.of(this).addWarningV2('cdk-cross-account-cicd:importedStoreRemovalPolicy',
+      `applyRemovalPolicy(${policy}) on an imported artifact store changes nothing: set it on the CicdArtifactStore that created the key and buckets.`);
+  }
 }
 
 /** A grant on the key that has `alias` in `account` and `region`, whatever its ID. */
@@ -864,17 +920,15 @@ function sameStack(a: IConstruct, b: iam.IGrantable): boolean {
   return Construct.isConstruct(b) && Stack.of(a) === Stack.of(b as unknown as IConstruct);
 }
 
-function validate(stack: Stack, props: CicdArtifactStoreProps): void {
-  const errors = new PropErrors('CicdArtifactStore');
+function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct, id: string): void {
+  const errors = new PropErrors('CicdArtifactStore', scope, id);
   const targets = props.targetAccounts ?? [];
   const seenAccounts = new Map<string, string>();
   const seenNames = new Map<string, string>();
 
   targets.forEach((t, i) => {
     const at = `targetAccounts[${i}]`;
-    if (typeof t.name !== 'string' || isToken(t.name) || !TARGET_NAME.test(t.name)) {
-      errors.add(`${at}.name`, t.name, 'allowed: 1 to 32 letters, digits and hyphens, starting with a letter, such as "nonprod"');
-    } else {
+    if (checkTargetName(errors, `${at}.name`, t.name)) {
       const key = pascal(t.name).toLowerCase();
       if (seenNames.has(key)) {
         errors.add(`${at}.name`, t.name, `allowed: a name used by no other target (it clashes with ${JSON.stringify(seenNames.get(key))})`);
@@ -951,19 +1005,7 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
     });
   }
 
-  const prefixes: Array<[string, string | undefined]> = [
-    ['artifactsBucketPrefix', props.artifactsBucketPrefix],
-    ['templatesBucketPrefix', props.templatesBucketPrefix],
-  ];
-  for (const [prop, prefix] of prefixes) {
-    if (prefix === undefined) {
-      continue;
-    }
-    const problem = bucketPrefixProblem(stack.region, prefix);
-    if (problem) {
-      errors.add(prop, prefix, problem);
-    }
-  }
+  checkBucketPrefixes(errors, stack.region, props);
   if ((props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX) === (props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX)) {
     errors.add('templatesBucketPrefix', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX, 'allowed: a prefix other than artifactsBucketPrefix (the two buckets need different names)');
   }
@@ -979,9 +1021,7 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
   }
   checkRepositoryNames(errors, 'imageRepositoryNames', props.imageRepositoryNames);
   checkUntaggedImageRetention(errors, 'untaggedImageRetention', props.untaggedImageRetention);
-  if (props.outputExportPrefix !== undefined && (isToken(props.outputExportPrefix) || !EXPORT_PREFIX.test(props.outputExportPrefix))) {
-    errors.add('outputExportPrefix', props.outputExportPrefix, 'allowed: 1 to 200 letters, digits, "-" and ":" (CloudFormation export names)');
-  }
+  checkExportPrefix(errors, 'outputExportPrefix', props.outputExportPrefix);
   errors.throwIfAny();
 }
 
@@ -992,33 +1032,6 @@ function validate(stack: Stack, props: CicdArtifactStoreProps): void {
 function organizationOfPaths(paths: string[] | undefined): string | undefined {
   const first = paths?.[0];
   return first === undefined || isToken(first) ? undefined : first.split('/')[0];
-}
-
-function keyAliasProblem(alias: string): string | undefined {
-  if (isToken(alias) || !KEY_ALIAS.test(alias) || alias.startsWith('alias/aws/')) {
-    return 'allowed: "alias/" followed by 1 to 250 letters, digits, "/", "_" and "-", not starting with "alias/aws/"';
-  }
-  return undefined;
-}
-
-/** Why `PREFIX-ACCOUNT-REGION` would not be a valid, dot-free bucket name, or undefined. */
-function bucketPrefixProblem(region: string | undefined, prefix: string): string | undefined {
-  if (isToken(prefix)) {
-    return 'allowed: a literal prefix; other accounts compute the bucket name from it';
-  }
-  const allowed = 'allowed: lower-case letters, digits and hyphens, starting and ending with a letter or digit (no dots)';
-  if (!BUCKET_PREFIX.test(prefix)) {
-    return allowed;
-  }
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(prefix)) {
-    return 'allowed: a prefix not starting with "xn--", "sthree-" or "amzn-s3-demo-" (reserved by S3)';
-  }
-  const regionLength = region === undefined || Token.isUnresolved(region) ? LONGEST_REGION : region.length;
-  const length = prefix.length + 1 + 12 + 1 + regionLength;
-  if (length > 63) {
-    return `allowed: at most ${63 - 14 - regionLength} characters, so that PREFIX-ACCOUNT-REGION stays within the 63 characters of a bucket name (it would be ${length})`;
-  }
-  return undefined;
 }
 
 /** The repository name of an ECR repository ARN (tokens stay tokens). */

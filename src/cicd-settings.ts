@@ -3,18 +3,23 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ICicdArtifactStore } from './cicd-artifact-store';
-import { CrossAccountPipelineRoles } from './cross-account-pipeline-roles';
-import { CrossReadOnlyRole } from './cross-read-only-role';
 import {
   accountIdParameterName,
+  buildRoleName,
+  checkExportPrefix,
   checkParameterPrefix,
+  checkTargetName,
+  cloudFormationRoleName,
+  crossAccountRoleName,
   DEFAULT_PARAMETER_PREFIX,
+  DEFAULT_READ_ONLY_ROLE_NAME,
   RoleKind,
   roleParameterName,
   storeParameterNames,
-} from './private/settings-layout';
+} from './private/naming';
 import { pascal } from './private/target-statements';
 import { ACCOUNT_ID_RULE, isAccountId, isRoleId, isRoleName, isToken, PropErrors, ROLE_ID_RULE } from './private/validation';
+import { CicdSettingsImportOptions } from './settings-import-options';
 
 
 /**
@@ -101,18 +106,6 @@ export interface CicdSettingsProps {
   readonly exportPrefix?: string;
 }
 
-/**
- * Options of the importers that read the settings.
- */
-export interface CicdSettingsImportOptions {
-  /**
-   * The path under which the settings were written.
-   *
-   * @default '/cicd/artifacts'
-   */
-  readonly parameterPrefix?: string;
-}
-
 interface Setting {
   readonly parameterName: string;
   readonly exportSuffix: string;
@@ -141,8 +134,13 @@ export class CicdSettings extends Construct {
   /** The parameters written, in the order of the layout (store, then each target account). */
   public readonly parameters: ssm.IStringParameter[];
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param props the store and target accounts to publish
+   */
   constructor(scope: Construct, id: string, props: CicdSettingsProps) {
-    validate(props);
+    validate(props, scope, id);
     super(scope, id);
     const prefix = props.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX;
     this.parameterPrefix = prefix;
@@ -160,10 +158,10 @@ export class CicdSettings extends Construct {
     for (const target of props.targetAccounts) {
       const rolePrefix = target.roleNamePrefix;
       const roles: Array<[RoleKind, string, string, string | undefined]> = [
-        ['cross-account', 'CrossAccountRole', CrossAccountPipelineRoles.crossAccountRoleName(rolePrefix), target.crossAccountRoleId],
-        ['cloudformation', 'CloudFormationRole', CrossAccountPipelineRoles.cloudFormationRoleName(rolePrefix), target.cloudFormationRoleId],
-        ['build', 'BuildRole', CrossAccountPipelineRoles.buildRoleName(rolePrefix), target.buildRoleId],
-        ['read-only', 'ReadOnlyRole', target.readOnlyRoleName ?? CrossReadOnlyRole.DEFAULT_ROLE_NAME, target.readOnlyRoleId],
+        ['cross-account', 'CrossAccountRole', crossAccountRoleName(rolePrefix), target.crossAccountRoleId],
+        ['cloudformation', 'CloudFormationRole', cloudFormationRoleName(rolePrefix), target.cloudFormationRoleId],
+        ['build', 'BuildRole', buildRoleName(rolePrefix), target.buildRoleId],
+        ['read-only', 'ReadOnlyRole', target.readOnlyRoleName ?? DEFAULT_READ_ONLY_ROLE_NAME, target.readOnlyRoleId],
       ];
       settings.push({
         parameterName: accountIdParameterName(prefix, target.name),
@@ -212,13 +210,14 @@ export class TargetAccountRoles extends Construct {
   /**
    * Reads the roles of a target account from the parameters `CicdSettings` wrote, at deploy time.
    *
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
    * @param targetName the target's name, such as `nonprod`
+   * @param options where the parameters are
    */
   public static fromSsmParameters(scope: Construct, id: string, targetName: string, options: CicdSettingsImportOptions = {}): TargetAccountRoles {
-    const errors = new PropErrors('TargetAccountRoles.fromSsmParameters');
-    if (isToken(targetName) || !/^[A-Za-z][A-Za-z0-9-]{0,31}$/.test(targetName)) {
-      errors.add('targetName', targetName, 'allowed: 1 to 32 letters, digits and hyphens, starting with a letter, such as "nonprod"');
-    }
+    const errors = new PropErrors('TargetAccountRoles.fromSsmParameters', scope, id);
+    checkTargetName(errors, 'targetName', targetName);
     checkParameterPrefix(errors, options.parameterPrefix);
     errors.throwIfAny();
     return new TargetAccountRoles(scope, id, targetName, options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
@@ -273,26 +272,21 @@ export class TargetAccountRoles extends Construct {
   }
 }
 
-function validate(props: CicdSettingsProps): void {
-  const errors = new PropErrors('CicdSettings');
+function validate(props: CicdSettingsProps, scope: Construct, id: string): void {
+  const errors = new PropErrors('CicdSettings', scope, id);
   checkParameterPrefix(errors, props.parameterPrefix);
-  if (props.exportPrefix !== undefined && (isToken(props.exportPrefix) || !/^[A-Za-z0-9:-]{1,180}$/.test(props.exportPrefix))) {
-    errors.add('exportPrefix', props.exportPrefix, 'allowed: 1 to 180 letters, digits, "-" and ":" (CloudFormation export names allow 255 in all)');
-  }
+  checkExportPrefix(errors, 'exportPrefix', props.exportPrefix);
   const seen = new Set<string>();
   props.targetAccounts.forEach((t, i) => {
     const at = `targetAccounts[${i}]`;
-    if (typeof t.name !== 'string' || isToken(t.name) || !/^[A-Za-z][A-Za-z0-9-]{0,31}$/.test(t.name)) {
-      errors.add(`${at}.name`, t.name, 'allowed: 1 to 32 letters, digits and hyphens, starting with a letter, such as "nonprod"');
-    } else if (seen.has(t.name)) {
+    if (checkTargetName(errors, `${at}.name`, t.name) && seen.has(t.name)) {
       errors.add(`${at}.name`, t.name, 'allowed: a name used by no other target');
-    } else {
-      seen.add(t.name);
     }
+    seen.add(t.name);
     if (typeof t.accountId !== 'string' || isToken(t.accountId) || !isAccountId(t.accountId)) {
       errors.add(`${at}.accountId`, t.accountId, ACCOUNT_ID_RULE);
     }
-    if (t.roleNamePrefix !== undefined && !isRoleName(CrossAccountPipelineRoles.crossAccountRoleName(t.roleNamePrefix))) {
+    if (t.roleNamePrefix !== undefined && !isRoleName(crossAccountRoleName(t.roleNamePrefix))) {
       errors.add(`${at}.roleNamePrefix`, t.roleNamePrefix, 'allowed: the roleNamePrefix given to CrossAccountPipelineRoles (letters, digits and "+=,.@_-")');
     }
     if (t.readOnlyRoleName !== undefined && !isRoleName(t.readOnlyRoleName)) {

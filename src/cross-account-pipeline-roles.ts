@@ -1,7 +1,9 @@
-import { Aws, CfnOutput, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { CicdArtifactStore, ICicdArtifactStore } from './cicd-artifact-store';
+import { ICicdArtifactStore } from './cicd-artifact-store';
+import { buildRoleName, cloudFormationRoleName, crossAccountRoleName, DEFAULT_ROLE_NAME_PREFIX } from './private/naming';
+import { checkTrustPolicySize } from './private/policy-size';
 import {
   ACCOUNT_ID_RULE,
   isAccountId,
@@ -77,10 +79,7 @@ export interface CrossAccountPipelineRolesProps {
   readonly stackNamePrefix?: string;
 }
 
-const DEFAULT_PREFIX = 'cicd';
-const CROSS_ACCOUNT_SUFFIX = '-cross-account';
-const CLOUDFORMATION_SUFFIX = '-cloudformation';
-const BUILD_SUFFIX = '-build';
+const DEFAULT_PREFIX = DEFAULT_ROLE_NAME_PREFIX;
 const STACK_NAME_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /**
@@ -115,7 +114,7 @@ export class CrossAccountPipelineRoles extends Construct {
    * @param roleNamePrefix the prefix given to `CrossAccountPipelineRoles`
    */
   public static crossAccountRoleName(roleNamePrefix: string = DEFAULT_PREFIX): string {
-    return `${roleNamePrefix}${CROSS_ACCOUNT_SUFFIX}`;
+    return crossAccountRoleName(roleNamePrefix);
   }
 
   /**
@@ -124,7 +123,7 @@ export class CrossAccountPipelineRoles extends Construct {
    * @param roleNamePrefix the prefix given to `CrossAccountPipelineRoles`
    */
   public static cloudFormationRoleName(roleNamePrefix: string = DEFAULT_PREFIX): string {
-    return `${roleNamePrefix}${CLOUDFORMATION_SUFFIX}`;
+    return cloudFormationRoleName(roleNamePrefix);
   }
 
   /**
@@ -133,10 +132,13 @@ export class CrossAccountPipelineRoles extends Construct {
    * @param roleNamePrefix the prefix given to `CrossAccountPipelineRoles`
    */
   public static buildRoleName(roleNamePrefix: string = DEFAULT_PREFIX): string {
-    return `${roleNamePrefix}${BUILD_SUFFIX}`;
+    return buildRoleName(roleNamePrefix);
   }
 
-  /** The role the CICD account's pipelines assume. */
+  /**
+   * The role the CICD account's pipelines assume. Like every role of the baseline (and
+   * `CrossReadOnlyRole.role`), its name and ARN are `roleName` and `roleArn` of the role.
+   */
   public readonly crossAccountRole: iam.IRole;
 
   /** The CloudFormation execution role. */
@@ -154,8 +156,13 @@ export class CrossAccountPipelineRoles extends Construct {
   /** The unique ID of the build role, known after deploying. */
   public readonly buildRoleId: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param props the CICD account, the artifact store and the roles' settings
+   */
   constructor(scope: Construct, id: string, props: CrossAccountPipelineRolesProps) {
-    validate(props);
+    validate(props, scope, id);
     super(scope, id);
 
     const prefix = props.roleNamePrefix ?? DEFAULT_PREFIX;
@@ -339,6 +346,15 @@ export class CrossAccountPipelineRoles extends Construct {
       new CfnOutput(this, `${name}Arn`, { value: role.roleArn, description: `ARN of the ${name}` });
       new CfnOutput(this, `${name}Id`, { value: roleId, description: `Unique ID of the ${name}` });
     }
+
+    this.node.addValidation({ validate: () => this.validateTrustPolicySizes([crossAccountRole, cloudFormationRole, buildRole]) });
+  }
+
+  private validateTrustPolicySizes(roles: iam.Role[]): string[] {
+    return roles
+      .map((role) => checkTrustPolicySize(this, role.node.path, role.assumeRolePolicy,
+        'List fewer trustedPrincipalArns (a wildcard such as role/pipeline-* covers several roles).'))
+      .filter((e): e is string => e !== undefined);
   }
 }
 
@@ -439,8 +455,8 @@ function guardrailsPolicy(boundary: iam.IManagedPolicy | undefined, baselineRole
   return new iam.PolicyDocument({ statements });
 }
 
-function validate(props: CrossAccountPipelineRolesProps): void {
-  const errors = new PropErrors('CrossAccountPipelineRoles');
+function validate(props: CrossAccountPipelineRolesProps, scope: Construct, id: string): void {
+  const errors = new PropErrors('CrossAccountPipelineRoles', scope, id);
   const cicd = props.cicdAccountId;
   if (!(typeof cicd === 'string' && isToken(cicd)) && !isAccountId(cicd)) {
     errors.add('cicdAccountId', cicd, ACCOUNT_ID_RULE);
@@ -468,7 +484,7 @@ function validate(props: CrossAccountPipelineRolesProps): void {
     const longest = CrossAccountPipelineRoles.crossAccountRoleName(typeof prefix === 'string' ? prefix : '');
     if (isToken(prefix) || !isRoleName(longest)) {
       errors.add('roleNamePrefix', prefix,
-        `allowed: letters, digits and "+=,.@_-", at most ${64 - CROSS_ACCOUNT_SUFFIX.length} characters, so that "${CrossAccountPipelineRoles.crossAccountRoleName('PREFIX')}" stays within the 64 characters of a role name`);
+        `allowed: letters, digits and "+=,.@_-", at most ${64 - crossAccountRoleName('').length} characters, so that "${CrossAccountPipelineRoles.crossAccountRoleName('PREFIX')}" stays within the 64 characters of a role name`);
     }
   }
   const boundaryArn = props.permissionsBoundary?.managedPolicyArn;
@@ -492,12 +508,11 @@ function validate(props: CrossAccountPipelineRolesProps): void {
   if (props.stackNamePrefix !== undefined && (isToken(props.stackNamePrefix) || !STACK_NAME_PREFIX.test(props.stackNamePrefix))) {
     errors.add('stackNamePrefix', props.stackNamePrefix, 'allowed: 1 to 128 letters, digits and hyphens, starting with a letter (CloudFormation stack names)');
   }
+  // A store, created or imported, knows the CICD account's environment where it is known at synth.
   const store = props.artifactStore;
-  if (store instanceof CicdArtifactStore) {
-    const storeAccount = Stack.of(store).account;
-    if (!Token.isUnresolved(storeAccount) && isAccountId(cicd) && storeAccount !== cicd) {
-      errors.add('artifactStore', store.node.path, `allowed: the store of the CICD account ${cicd} (this store's stack is in account ${storeAccount})`);
-    }
+  const storeAccount = store.env.account;
+  if (!Token.isUnresolved(storeAccount) && isAccountId(cicd) && storeAccount !== cicd) {
+    errors.add('artifactStore', store.node.path, `allowed: the store of the CICD account ${cicd} (this store is in account ${storeAccount})`);
   }
   errors.throwIfAny();
 }

@@ -1,7 +1,8 @@
 import { Annotations, Aws, CfnOutput, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deployedPolicySize, TRUST_POLICY_QUOTA } from './private/policy-size';
+import { DEFAULT_READ_ONLY_ROLE_NAME } from './private/naming';
+import { checkInlinePoliciesSize, checkTrustPolicySize } from './private/policy-size';
 import { DENIED_DATA_READS, DISCOVERY_ACTIONS } from './private/read-only-actions';
 import {
   ACCOUNT_ID_RULE,
@@ -69,8 +70,7 @@ export interface CrossReadOnlyRoleProps {
   readonly maxSessionDuration?: Duration;
 }
 
-const DEFAULT_ROLE_NAME = 'cicd-read-only';
-const INLINE_POLICIES_QUOTA = 10_240;
+const DEFAULT_ROLE_NAME = DEFAULT_READ_ONLY_ROLE_NAME;
 const READ_ONLY_MANAGED_POLICY = 'job-function/ViewOnlyAccess';
 
 /**
@@ -96,13 +96,24 @@ export class CrossReadOnlyRole extends Construct {
   /** The name of the role when `roleName` is not given. */
   public static readonly DEFAULT_ROLE_NAME = DEFAULT_ROLE_NAME;
 
-  /** The role. */
+  /**
+   * The role; its name and ARN are `role.roleName` and `role.roleArn`, as for the roles of
+   * `CrossAccountPipelineRoles`.
+   */
   public readonly role: iam.IRole;
 
-  /** The ARN of the role. */
+  /**
+   * The ARN of the role.
+   *
+   * @deprecated use `role.roleArn`, as for the roles of `CrossAccountPipelineRoles`
+   */
   public readonly roleArn: string;
 
-  /** The name of the role. */
+  /**
+   * The name of the role.
+   *
+   * @deprecated use `role.roleName`, as for the roles of `CrossAccountPipelineRoles`
+   */
   public readonly roleName: string;
 
   /** The unique ID of the role (`AROA…`), known after deployment. */
@@ -114,8 +125,13 @@ export class CrossReadOnlyRole extends Construct {
   private readonly trustPolicy: iam.PolicyDocument;
   private readonly inlinePolicies: iam.PolicyDocument[];
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct's ID, unique among its siblings
+   * @param props who may assume the role, and the role's settings
+   */
   constructor(scope: Construct, id: string, props: CrossReadOnlyRoleProps) {
-    validate(props);
+    validate(props, scope, id);
     super(scope, id);
 
     const accounts = props.trustedAccountIds;
@@ -183,18 +199,12 @@ export class CrossReadOnlyRole extends Construct {
   }
 
   private validatePolicySizes(): string[] {
-    const errors: string[] = [];
-    const trust = deployedPolicySize(this, this.trustPolicy);
-    if (trust > TRUST_POLICY_QUOTA) {
-      errors.push(`The trust policy of ${this.node.path}/Role is ${trust} bytes (whitespace removed), over the AWS quota of ${TRUST_POLICY_QUOTA}. `
-        + 'Trust fewer accounts or list fewer trustedPrincipalArns (a wildcard such as role/cicd-* covers several roles).');
-    }
-    const inline = this.inlinePolicies.reduce((sum, doc) => sum + deployedPolicySize(this, doc), 0);
-    if (inline > INLINE_POLICIES_QUOTA) {
-      errors.push(`The inline policies of ${this.node.path}/Role are ${inline} bytes together (whitespace removed), over the AWS quota of `
-        + `${INLINE_POLICIES_QUOTA} per role. List fewer additionalReadActions, or use wildcards such as "ec2:Describe*".`);
-    }
-    return errors;
+    return [
+      checkTrustPolicySize(this, `${this.node.path}/Role`, this.trustPolicy,
+        'Trust fewer accounts or list fewer trustedPrincipalArns (a wildcard such as role/cicd-* covers several roles).'),
+      checkInlinePoliciesSize(this, `${this.node.path}/Role`, this.inlinePolicies,
+        'List fewer additionalReadActions, or use wildcards such as "ec2:Describe*".'),
+    ].filter((e): e is string => e !== undefined);
   }
 }
 
@@ -222,8 +232,8 @@ class AccountRootsPrincipal extends iam.PrincipalBase {
   }
 }
 
-function validate(props: CrossReadOnlyRoleProps): void {
-  const errors = new PropErrors('CrossReadOnlyRole');
+function validate(props: CrossReadOnlyRoleProps, scope: Construct, id: string): void {
+  const errors = new PropErrors('CrossReadOnlyRole', scope, id);
   const accounts = props.trustedAccountIds;
   const literalAccounts = new Set<string>();
 

@@ -3,3 +3,4 @@ export * from './cicd-artifact-store';
 export * from './cross-account-pipeline-roles';
 export * from './cicd-settings';
 export * from './cross-read-only-role';
+export * from './settings-import-options';

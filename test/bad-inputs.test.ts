@@ -16,6 +16,7 @@ import {
   TargetAccount,
   TargetAccountRoles,
 } from '../src';
+import { PropErrors, pythonName } from '../src/private/validation';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const NONPROD: TargetAccount = { name: 'nonprod', accountId: '222222222222' };
@@ -132,13 +133,20 @@ describe('bad inputs fail at synth, naming the prop and the value', () => {
   });
 
   test.each(CATALOGUE)('%s', (_, build, pattern) => {
+    // GIVEN
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
-    const app = new App({ outdir });
+    const app = new App({ outdir, analyticsReporting: false });
     const stack = new Stack(app, 'Stack', { env: ENV });
+    // WHEN
     expect(() => build(stack)).toThrow(pattern);
-    // nothing was added to the stack, and nothing can be half-written
+    // THEN nothing was half-created: the construct is not in the tree, and the app, synthesized
+    // after the error, holds a stack with no resource, output or condition from it.
     expect(stack.node.tryFindChild('X')).toBeUndefined();
-    expect(fs.readdirSync(outdir)).toEqual([]);
+    const template = app.synth().getStackByName('Stack').template;
+    expect(template.Resources ?? {}).toEqual({});
+    expect(template.Outputs).toBeUndefined();
+    expect(template.Conditions).toBeUndefined();
+    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('policies over their quota fail synth and no template is written', () => {
@@ -148,5 +156,61 @@ describe('bad inputs fail at synth, naming the prop and the value', () => {
     expect(() => app.synth()).toThrow(/The bucket policy of Stack\/X\/ArtifactsBucket is \d+ bytes/);
     const written = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
     expect(written).toEqual([]);
+  });
+});
+
+describe('errors say where, in every language', () => {
+  test('the message names the construct path, so that one of several role stacks can be told apart', () => {
+    // GIVEN: four role stacks, one of them misconfigured
+    const app = new App();
+    const build = (name: string, prefix?: string) => new CrossAccountPipelineRoles(new Stack(app, `Roles-${name}`, { env: ENV }), 'PipelineRoles', {
+      cicdAccountId: '111111111111', artifactStore: importedStore(new Stack(app, `Store-${name}`, { env: ENV })), roleNamePrefix: prefix,
+    });
+    ['dev', 'test', 'staging'].forEach((n) => build(n));
+    // THEN
+    expect(() => build('nonprod', 'team/a')).toThrow(/^CrossAccountPipelineRoles at Roles-nonprod\/PipelineRoles: invalid props:\n {2}- roleNamePrefix: got "team\/a"/);
+  });
+
+  test.each([
+    ['CicdArtifactStore at Stack/X', (s: Stack) => new CicdArtifactStore(s, 'X', { targetAccounts: [{ ...NONPROD, roleArns: ['arn:aws:iam:222222222222:role/x'] }] }),
+      '  - targetAccounts[0].roleArns[0]: got "arn:aws:iam:222222222222:role/x"; ', ' (Python: target_accounts[0].role_arns[0])'],
+    ['CicdArtifactStore.fromArtifactStoreAttributes at Stack/X', (s: Stack) => CicdArtifactStore.fromArtifactStoreAttributes(s, 'X', {
+      keyArn: 'alias/cicd/artifacts', artifactsBucketName: 'a-b-c', templatesBucketName: 'd-e-f',
+    }), '  - keyArn: got "alias/cicd/artifacts"; ', ' (Python: key_arn)'],
+    ['CrossReadOnlyRole at Stack/X', (s: Stack) => new CrossReadOnlyRole(s, 'X', { trustedAccountIds: [] }),
+      '  - trustedAccountIds: got []; ', ' (Python: trusted_account_ids)'],
+    ['TargetAccountRoles.fromSsmParameters at Stack/X', (s: Stack) => TargetAccountRoles.fromSsmParameters(s, 'X', 'non prod'),
+      '  - targetName: got "non prod"; ', ' (Python: target_name)'],
+    ['CicdSettings at Stack/X', (s: Stack) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], exportPrefix: 'cicd/x' }),
+      '  - exportPrefix: got "cicd/x"; ', ' (Python: export_prefix)'],
+    ['CrossReadOnlyRole at Stack/X', (s: Stack) => new CrossReadOnlyRole(s, 'X', { trustedAccountIds: ['111111111111'], roleName: 'r'.repeat(65) }),
+      `  - roleName: got "${'r'.repeat(65)}"; `, ' (Python: role_name)'],
+  ])('%s: the prop as TypeScript and Java spell it, then as Python does', (where, build, start, python) => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    let message = '';
+    try {
+      build(stack);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')[0]).toBe(`${where}: invalid props:`);
+    expect(message.split('\n').filter((l) => l.startsWith(start) && l.endsWith(python))).toHaveLength(1);
+  });
+
+  test('every name of a prop path is spelled as in Python, indices kept', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    expect(() => new CicdArtifactStore(stack, 'X', { targetAccounts: [{ name: 'n'.repeat(33), accountId: '222222222222' }] }))
+      .toThrow(/^ {2}- targetAccounts\[0\]\.name: got "n{33}"; [^\n]*\(Python: target_accounts\[0\]\.name\)$/m);
+    expect(() => new CrossReadOnlyRole(stack, 'Y', { trustedAccountIds: ['111111111111'], maxSessionDuration: Duration.hours(13) }))
+      .toThrow(/\(Python: max_session_duration\)/);
+  });
+
+  test('a prop Python spells the same way gets no Python note', () => {
+    const errors = new PropErrors('Thing', new Stack(new App(), 'Stack'), 'X');
+    errors.add('name', 'x', 'allowed: y');
+    errors.add('targets[0].name', 'x', 'allowed: y');
+    expect(() => errors.throwIfAny()).toThrow(/^Thing at Stack\/X: invalid props:\n {2}- name: got "x"; allowed: y\n {2}- targets\[0\]\.name: got "x"; allowed: y$/);
+    expect(pythonName('targetAccounts[12].roleArns[0]')).toBe('target_accounts[12].role_arns[0]');
+    expect(pythonName('keyARN')).toBe('key_arn');
   });
 });

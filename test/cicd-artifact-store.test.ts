@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -633,5 +633,51 @@ describe('CicdArtifactStore validation', () => {
   test('a store shared with nobody warns', () => {
     const { stack } = storeStack({});
     Annotations.fromStack(stack).hasWarning('/Cicd/Store', Match.stringLikeRegexp('neither targetAccounts nor organizationId'));
+  });
+});
+
+describe('CicdArtifactStore.applyRemovalPolicy', () => {
+  const deletionPolicies = (template: Template) => Object.fromEntries(Object.entries<any>(template.toJSON().Resources)
+    .map(([id, r]) => [`${r.Type} ${id.replace(/[0-9A-F]{8}$/, '')}`, [r.DeletionPolicy, r.UpdateReplacePolicy]]));
+
+  test('applies to the key and every bucket the store created, as the removalPolicy prop does', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Cicd', { env: CICD });
+    const store = new CicdArtifactStore(stack, 'Store', { targetAccounts: [NONPROD] });
+    // WHEN
+    store.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    // THEN
+    const policies = deletionPolicies(Template.fromStack(stack));
+    const byProp = storeStack({ targetAccounts: [NONPROD], removalPolicy: RemovalPolicy.DESTROY }).stack;
+    expect(policies).toEqual(deletionPolicies(Template.fromStack(byProp)));
+    const stateful = Object.entries(policies).filter(([k]) => /^AWS::(KMS::Key|S3::Bucket) /.test(k));
+    expect(stateful.map(([k]) => k.split(' ')[0]).sort()).toEqual(['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::S3::Bucket', 'AWS::S3::Bucket']);
+    for (const [, p] of stateful) expect(p).toEqual(['Delete', 'Delete']);
+  });
+
+  test('leaves a given access-logs bucket alone', () => {
+    // GIVEN: the access-logs bucket is the stack's, beside the store
+    const stack = new Stack(new App(), 'Cicd', { env: CICD });
+    new s3.Bucket(stack, 'Logs', { bucketName: 'given-logs', removalPolicy: RemovalPolicy.RETAIN });
+    const logs = s3.Bucket.fromBucketName(stack, 'GivenLogs', 'given-logs');
+    const store = new CicdArtifactStore(stack, 'Store', { targetAccounts: [NONPROD], serverAccessLogsBucket: logs });
+    // WHEN
+    store.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::S3::Bucket', { Properties: { BucketName: 'given-logs' }, DeletionPolicy: 'Retain' });
+    template.resourcePropertiesCountIs('AWS::S3::Bucket', { BucketName: Match.stringLikeRegexp('^cicd-') }, 2);
+    expect(Object.values(template.findResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete' })).length).toBe(2);
+  });
+
+  test('on an imported store, warns and changes nothing', () => {
+    const stack = new Stack(new App(), 'Stack', { env: CICD });
+    const imported = CicdArtifactStore.fromArtifactStoreAttributes(stack, 'Imported', {
+      keyArn: 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      artifactsBucketName: 'cicd-artifacts-111111111111-eu-west-1',
+      templatesBucketName: 'cicd-templates-111111111111-eu-west-1',
+    });
+    (imported as unknown as Resource).applyRemovalPolicy(RemovalPolicy.DESTROY);
+    Annotations.fromStack(stack).hasWarning('/Stack/Imported', Match.stringLikeRegexp('applyRemovalPolicy\\(destroy\\) on an imported artifact store changes nothing'));
   });
 });

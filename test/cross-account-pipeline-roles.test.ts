@@ -315,6 +315,6 @@ describe('CrossAccountPipelineRoles validation', () => {
     const store = new CicdArtifactStore(new Stack(app, 'Cicd', { env: { account: '999999999999', region: 'eu-west-1' } }), 'Store', {});
     const stack = new Stack(app, 'Nonprod', { env: NONPROD_ENV });
     expect(() => new CrossAccountPipelineRoles(stack, 'PipelineRoles', { cicdAccountId: '111111111111', artifactStore: store }))
-      .toThrow(/artifactStore: got "Cicd\/Store"; allowed: the store of the CICD account 111111111111 \(this store's stack is in account 999999999999\)/);
+      .toThrow(/artifactStore: got "Cicd\/Store"; allowed: the store of the CICD account 111111111111 \(this store is in account 999999999999\)/);
   });
 });

@@ -6,6 +6,8 @@ import { IConstruct } from 'constructs';
 export const BUCKET_POLICY_QUOTA = 20_480;
 export const KEY_POLICY_QUOTA = 32_768;
 export const TRUST_POLICY_QUOTA = 2_048;
+/** IAM's quota on a role's inline policies, together. */
+export const INLINE_POLICIES_QUOTA = 10_240;
 /** Synth fails when a policy uses more than this share of its quota. */
 export const QUOTA_SHARE_ALLOWED = 0.9;
 
@@ -124,12 +126,38 @@ export function deployedPolicySize(scope: IConstruct, document: unknown): number
 export function checkPolicySize(
   scope: IConstruct, what: string, document: unknown, quota: number, advice: (bytes: number, limit: number) => string,
 ): string | undefined {
-  const bytes = deployedPolicySize(scope, document);
+  return overQuota(what, deployedPolicySize(scope, document), quota, advice);
+}
+
+function overQuota(what: string, bytes: number, quota: number, advice: (bytes: number, limit: number) => string): string | undefined {
   const limit = Math.floor(quota * QUOTA_SHARE_ALLOWED);
   if (bytes > limit) {
     return `${what} is ${bytes} bytes (whitespace removed), over ${limit} bytes, 90% of the AWS quota of ${quota} bytes. ${advice(bytes, limit)}`;
   }
   return undefined;
+}
+
+/**
+ * Returns an error message when a role's trust policy uses more than 90% of IAM's quota
+ * (2,048 characters), or undefined. Every role of the library is checked with this.
+ *
+ * @param rolePath the role's construct path, for the message
+ * @param advice what would make the policy fit
+ */
+export function checkTrustPolicySize(scope: IConstruct, rolePath: string, document: unknown, advice: string): string | undefined {
+  return checkPolicySize(scope, `The trust policy of ${rolePath}`, document, TRUST_POLICY_QUOTA, () => advice);
+}
+
+/**
+ * Returns an error message when a role's inline policies, together, use more than 90% of
+ * IAM's quota (10,240 characters per role), or undefined.
+ *
+ * @param rolePath the role's construct path, for the message
+ * @param advice what would make the policies fit
+ */
+export function checkInlinePoliciesSize(scope: IConstruct, rolePath: string, documents: unknown[], advice: string): string | undefined {
+  const bytes = documents.reduce<number>((sum, doc) => sum + deployedPolicySize(scope, doc), 0);
+  return overQuota(`The inline policies of ${rolePath} (together)`, bytes, INLINE_POLICIES_QUOTA, () => advice);
 }
 
 /** ECR repository policy: SetRepositoryPolicy's `policyText` takes at most 10,240 characters. */

@@ -1,18 +1,30 @@
 import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 /**
  * Collects invalid props of one construct and throws them together, so that a user
- * sees every mistake of a configuration at once. Each message names the prop, shows
- * the value received and says what is allowed.
+ * sees every mistake of a configuration at once. Each message names the construct and where
+ * it is in the app (its construct path: with several stacks of the same construct, the one that
+ * failed), the prop (with its Python spelling where that differs; Java's builder methods use
+ * the TypeScript names), shows the value received and says what is allowed.
  */
 export class PropErrors {
   private readonly problems: string[] = [];
+  private readonly where: string;
 
-  constructor(private readonly construct: string) {}
+  /**
+   * @param construct the class (or `Class.method` of an importer) whose props are checked
+   * @param scope the scope the construct is being created in
+   * @param id the construct's ID in `scope`
+   */
+  constructor(private readonly construct: string, scope?: IConstruct, id?: string) {
+    this.where = scope && id !== undefined ? constructPath(scope, id) : '';
+  }
 
   /** Records that `prop` has the invalid `value`; `allowed` says what would be accepted. */
   public add(prop: string, value: unknown, allowed: string): void {
-    this.problems.push(`${prop}: got ${show(value)}; ${allowed}`);
+    const python = pythonName(prop);
+    this.problems.push(`${prop}: got ${show(value)}; ${allowed}${python !== prop ? ` (Python: ${python})` : ''}`);
   }
 
   public get count(): number {
@@ -25,8 +37,24 @@ export class PropErrors {
       return;
     }
     const list = this.problems.map((p) => `  - ${p}`).join('\n');
-    throw new Error(`${this.construct}: invalid props:\n${list}`);
+    throw new Error(`${this.construct}${this.where ? ` at ${this.where}` : ''}: invalid props:\n${list}`);
   }
+}
+
+/** The path a construct with `id` gets in `scope` (`Roles-nonprod/PipelineRoles`). */
+export function constructPath(scope: IConstruct, id: string): string {
+  return scope.node.path ? `${scope.node.path}/${id}` : id;
+}
+
+/**
+ * A prop path as Python spells it: every camelCase name in snake_case, as jsii renders it
+ * (`targetAccounts[3].roleArns[0]` → `target_accounts[3].role_arns[0]`).
+ */
+export function pythonName(prop: string): string {
+  return prop.replace(/[A-Za-z][A-Za-z0-9]*/g, (word) => word
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase());
 }
 
 /** Renders a prop value for an error message. */

@@ -1,4 +1,7 @@
 import { createHash } from 'crypto';
+import { Resolver } from '../../scripts/resolve';
+
+export { Unresolvable } from '../../scripts/resolve';
 
 /**
  * Values that CloudFormation would substitute when deploying a template, for tests that need
@@ -11,89 +14,42 @@ export interface DeployedValues {
   readonly region: string;
   /** @default 'aws' */
   readonly partition?: string;
-  /** Values of `Ref` to resources or parameters, by logical ID. @default - `<LogicalId>` */
+  /** Values of `Ref` to resources or parameters, by logical ID. @default - none: such a `Ref` throws */
   readonly refs?: Record<string, string>;
-  /** Values of `Fn::GetAtt`, keyed `LogicalId.Attribute`. @default - `<LogicalId.Attribute>` */
+  /** Values of `Fn::GetAtt`, keyed `LogicalId.Attribute`. @default - none: such a `Fn::GetAtt` throws */
   readonly attributes?: Record<string, string>;
 }
 
 /**
- * Replaces the CloudFormation intrinsic functions in `value` (`Ref`, `Fn::Join`,
- * `Fn::GetAtt`, `Fn::Sub`, `Fn::Select`, `Fn::Split`) with the strings they would deploy as.
- * Throws on any other function, so a test never compares against an unresolved value.
+ * Replaces the CloudFormation intrinsic functions in `value` with what they would deploy as,
+ * using the one evaluator the deploy command's read-back uses (`scripts/resolve.ts`). A `Ref`
+ * or `Fn::GetAtt` with no deployed value, or a function it cannot evaluate, throws
+ * `Unresolvable`: a test never compares against a placeholder.
  */
 export function resolveIntrinsics<T = unknown>(value: unknown, deployed: DeployedValues): T {
-  return resolve(value, deployed) as T;
+  return resolverFor(deployed).resolve(value) as T;
 }
 
-function pseudo(name: string, d: DeployedValues): string | undefined {
-  switch (name) {
-    case 'AWS::AccountId': return d.account;
-    case 'AWS::Region': return d.region;
-    case 'AWS::Partition': return d.partition ?? 'aws';
-    case 'AWS::URLSuffix': return 'amazonaws.com';
-    case 'AWS::StackName': return 'TestStack';
-    default: return undefined;
+/** The evaluator for a stack deployed with these values. */
+export function resolverFor(deployed: DeployedValues, template: unknown = {}): Resolver {
+  const attrs: Record<string, Record<string, string>> = {};
+  for (const [key, v] of Object.entries(deployed.attributes ?? {})) {
+    const [id, attr] = key.split(/\.(.*)/s);
+    (attrs[id] ??= {})[attr] = v;
   }
-}
-
-function ref(name: string, d: DeployedValues): string {
-  return pseudo(name, d) ?? d.refs?.[name] ?? `<${name}>`;
-}
-
-function resolve(value: unknown, d: DeployedValues): unknown {
-  if (Array.isArray(value)) {
-    return value.map((v) => resolve(v, d));
-  }
-  if (value === null || typeof value !== 'object') {
-    return value;
-  }
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj);
-  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
-    const arg = obj[keys[0]];
-    switch (keys[0]) {
-      case 'Ref':
-        return ref(String(arg), d);
-      case 'Fn::GetAtt': {
-        const [id, attr] = Array.isArray(arg) ? arg as string[] : String(arg).split('.');
-        const key = `${id}.${attr}`;
-        return d.attributes?.[key] ?? `<${key}>`;
-      }
-      case 'Fn::Join': {
-        const [sep, parts] = arg as [string, unknown[]];
-        return (resolve(parts, d) as unknown[]).map(String).join(sep);
-      }
-      case 'Fn::Select': {
-        const [index, list] = arg as [number | string, unknown];
-        return (resolve(list, d) as unknown[])[Number(index)];
-      }
-      case 'Fn::Split': {
-        const [sep, source] = arg as [string, unknown];
-        return String(resolve(source, d)).split(sep);
-      }
-      case 'Fn::Sub': {
-        const [template, vars] = (Array.isArray(arg) ? arg : [arg, {}]) as [string, Record<string, unknown>];
-        const resolvedVars = resolve(vars, d) as Record<string, unknown>;
-        return template.replace(/\$\{([^}!]+)\}/g, (_m, name: string) => {
-          if (name in resolvedVars) {
-            return String(resolvedVars[name]);
-          }
-          if (name.includes('.')) {
-            return d.attributes?.[name] ?? `<${name}>`;
-          }
-          return ref(name, d);
-        });
-      }
-      default:
-        throw new Error(`resolveIntrinsics: ${keys[0]} is not supported (in ${JSON.stringify(value)})`);
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    out[key] = resolve(obj[key], d);
-  }
-  return out;
+  const partition = deployed.partition ?? 'aws';
+  return new Resolver(template, {
+    account: deployed.account,
+    region: deployed.region,
+    partition,
+    urlSuffix: 'amazonaws.com',
+    stackName: 'TestStack',
+    stackId: `arn:${partition}:cloudformation:${deployed.region}:${deployed.account}:stack/TestStack/00000000-0000-0000-0000-000000000000`,
+    refs: deployed.refs ?? {},
+    attrs,
+    parameters: {},
+    exports: {},
+  });
 }
 
 /** Unique IDs and key IDs to give named resources, where a deterministic fake will not do. */
@@ -106,8 +62,9 @@ export interface PhysicalIds {
 
 /**
  * The values CloudFormation would give `Ref` and `Fn::GetAtt` of the template's resources
- * whose physical names are known before deploying: S3 buckets and IAM roles with a literal
- * name, and KMS keys (whose IDs are made up, deterministically, unless given).
+ * whose physical names are known before deploying: S3 buckets (named as CloudFormation names
+ * them when the template gives no name), IAM roles with a literal name, and KMS keys (whose
+ * IDs are made up, deterministically, unless given).
  */
 export function deployedValuesOf(template: { Resources?: Record<string, any> }, env: DeployedValues, ids: PhysicalIds = {}): DeployedValues {
   const partition = env.partition ?? 'aws';
@@ -116,12 +73,13 @@ export function deployedValuesOf(template: { Resources?: Record<string, any> }, 
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     const props = resource.Properties ?? {};
     switch (resource.Type) {
-      case 'AWS::S3::Bucket':
-        if (typeof props.BucketName === 'string') {
-          refs[logicalId] = props.BucketName;
-          attributes[`${logicalId}.Arn`] = `arn:${partition}:s3:::${props.BucketName}`;
-        }
+      case 'AWS::S3::Bucket': {
+        // Without a name, CloudFormation names the bucket after the stack and the logical ID.
+        const name = typeof props.BucketName === 'string' ? props.BucketName : `teststack-${logicalId.toLowerCase()}-${digest(logicalId, 12)}`.slice(0, 63);
+        refs[logicalId] = name;
+        attributes[`${logicalId}.Arn`] = `arn:${partition}:s3:::${name}`;
         break;
+      }
       case 'AWS::IAM::Role':
         if (typeof props.RoleName === 'string') {
           refs[logicalId] = props.RoleName;

@@ -1,34 +1,38 @@
-"""A stack synthesizes and the assertions API works from Python."""
+"""The library's three-account layout synthesizes into a cloud assembly from Python."""
 
 import aws_cdk as cdk
-from aws_cdk import aws_s3 as s3
-from aws_cdk.assertions import Match, Template
+
+from cdk_cross_account_cicd import CicdArtifactStore, CrossAccountPipelineRoles, CrossReadOnlyRole, TargetAccount
+
+CICD = "111111111111"
+TARGETS = {"nonprod": "222222222222", "prod": "777777777777"}
 
 
-def test_stack_is_bound_to_the_test_environment(stack: cdk.Stack, environment: cdk.Environment):
-    assert stack.account == environment.account == "111111111111"
-    assert stack.region == environment.region == "eu-west-1"
+def _types(template: dict) -> list:
+    return sorted(r["Type"] for r in template["Resources"].values() if r["Type"] != "AWS::CDK::Metadata")
 
 
-def test_bucket_synthesizes(stack: cdk.Stack):
-    s3.Bucket(stack, "Bucket", versioned=True, encryption=s3.BucketEncryption.S3_MANAGED)
+def test_three_account_layout_synthesizes(app: cdk.App):
+    env = lambda account: cdk.Environment(account=account, region="eu-west-1")  # noqa: E731
+    cicd = cdk.Stack(app, "cicd-artifact-store", env=env(CICD))
+    store = CicdArtifactStore(cicd, "ArtifactStore",
+                              target_accounts=[TargetAccount(name=n, account_id=a) for n, a in TARGETS.items()])
+    for name, account in TARGETS.items():
+        target = cdk.Stack(app, f"cicd-target-roles-{name}", env=env(account))
+        CrossAccountPipelineRoles(target, "PipelineRoles", cicd_account_id=CICD, artifact_store=store)
+        CrossReadOnlyRole(target, "ReadOnlyRole", trusted_account_ids=[CICD])
 
-    template = Template.from_stack(stack)
-    template.resource_count_is("AWS::S3::Bucket", 1)
-    template.has_resource_properties(
-        "AWS::S3::Bucket",
-        {
-            "VersioningConfiguration": {"Status": "Enabled"},
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": Match.array_with(
-                    [Match.object_like({"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}})]
-                )
-            },
-        },
-    )
-
-
-def test_app_synth_writes_a_cloud_assembly(app: cdk.App, stack: cdk.Stack):
-    s3.Bucket(stack, "Bucket")
     assembly = app.synth()
-    assert [s.stack_name for s in assembly.stacks] == ["Test"]
+
+    stacks = {s.stack_name: s for s in assembly.stacks}
+    assert {n: s.environment.account for n, s in stacks.items()} == {
+        "cicd-artifact-store": CICD, "cicd-target-roles-nonprod": TARGETS["nonprod"], "cicd-target-roles-prod": TARGETS["prod"]}
+    assert _types(stacks["cicd-artifact-store"].template) == [
+        "AWS::KMS::Alias", "AWS::KMS::Key", "AWS::S3::Bucket", "AWS::S3::Bucket", "AWS::S3::Bucket",
+        "AWS::S3::BucketPolicy", "AWS::S3::BucketPolicy", "AWS::S3::BucketPolicy"]
+    for name in TARGETS:
+        target = stacks[f"cicd-target-roles-{name}"]
+        roles = sorted(r["Properties"]["RoleName"] for r in target.template["Resources"].values() if r["Type"] == "AWS::IAM::Role")
+        assert roles == ["cicd-build", "cicd-cloudformation", "cicd-cross-account", "cicd-read-only"]
+        # Deterministic names: no target stack depends on the store's stack (another account).
+        assert "cicd-artifact-store" not in [d.id for d in target.dependencies]

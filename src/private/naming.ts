@@ -1,0 +1,197 @@
+/**
+ * Every deterministic name of the CICD baseline, and the rules that keep them valid, in one
+ * place: the roles' names, the buckets' names, the key's alias, the SSM parameter layout and
+ * the export names. Every construct and importer takes its names from here, so that one
+ * account computes what another deployed without a value copied between them.
+ */
+import { Token } from 'aws-cdk-lib';
+import { isToken, PropErrors } from './validation';
+
+// ---------------------------------------------------------------------------------------
+// Target names
+
+/** The longest target name. */
+export const TARGET_NAME_MAX = 32;
+const TARGET_NAME = new RegExp(`^[A-Za-z][A-Za-z0-9-]{0,${TARGET_NAME_MAX - 1}}$`);
+export const TARGET_NAME_RULE = `allowed: 1 to ${TARGET_NAME_MAX} letters, digits and hyphens, starting with a letter, such as "nonprod"`;
+
+/** Whether `name` may name a target account (it appears in construct IDs, conditions, parameter paths and export names). */
+export function isTargetName(name: unknown): name is string {
+  return typeof name === 'string' && !isToken(name) && TARGET_NAME.test(name);
+}
+
+/** Records a problem with a target name, if it has one; returns whether the name is valid. */
+export function checkTargetName(errors: PropErrors, prop: string, name: unknown): boolean {
+  if (isTargetName(name)) {
+    return true;
+  }
+  errors.add(prop, name, TARGET_NAME_RULE);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------
+// Roles in the target accounts
+
+/** The prefix of the pipeline roles' names when `roleNamePrefix` is not given. */
+export const DEFAULT_ROLE_NAME_PREFIX = 'cicd';
+const CROSS_ACCOUNT_SUFFIX = '-cross-account';
+const CLOUDFORMATION_SUFFIX = '-cloudformation';
+const BUILD_SUFFIX = '-build';
+
+export function crossAccountRoleName(prefix: string = DEFAULT_ROLE_NAME_PREFIX): string {
+  return `${prefix}${CROSS_ACCOUNT_SUFFIX}`;
+}
+
+export function cloudFormationRoleName(prefix: string = DEFAULT_ROLE_NAME_PREFIX): string {
+  return `${prefix}${CLOUDFORMATION_SUFFIX}`;
+}
+
+export function buildRoleName(prefix: string = DEFAULT_ROLE_NAME_PREFIX): string {
+  return `${prefix}${BUILD_SUFFIX}`;
+}
+
+/** The read-only role's name when `roleName` is not given. */
+export const DEFAULT_READ_ONLY_ROLE_NAME = 'cicd-read-only';
+
+// ---------------------------------------------------------------------------------------
+// The artifact store in the CICD account
+
+export const DEFAULT_ARTIFACTS_PREFIX = 'cicd-artifacts';
+export const DEFAULT_TEMPLATES_PREFIX = 'cicd-templates';
+export const DEFAULT_KEY_ALIAS = 'alias/cicd/artifacts';
+
+/** The name of a store's bucket: `PREFIX-ACCOUNT-REGION`. */
+export function bucketName(prefix: string, account: string, region: string): string {
+  return `${prefix}-${account}-${region}`;
+}
+
+/** The longest region name, for checking a bucket name whose region is known only at deploy time. */
+const LONGEST_REGION = 14;
+const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
+
+/** Why `PREFIX-ACCOUNT-REGION` would not be a valid, dot-free bucket name, or undefined. */
+export function bucketPrefixProblem(region: string | undefined, prefix: string): string | undefined {
+  if (isToken(prefix)) {
+    return 'allowed: a literal prefix; other accounts compute the bucket name from it';
+  }
+  const allowed = 'allowed: lower-case letters, digits and hyphens, starting and ending with a letter or digit (no dots)';
+  if (!BUCKET_PREFIX.test(prefix)) {
+    return allowed;
+  }
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(prefix)) {
+    return 'allowed: a prefix not starting with "xn--", "sthree-" or "amzn-s3-demo-" (reserved by S3)';
+  }
+  const regionLength = region === undefined || Token.isUnresolved(region) ? LONGEST_REGION : region.length;
+  const length = prefix.length + 1 + 12 + 1 + regionLength;
+  if (length > 63) {
+    return `allowed: at most ${63 - 14 - regionLength} characters, so that PREFIX-ACCOUNT-REGION stays within the 63 characters of a bucket name (it would be ${length})`;
+  }
+  return undefined;
+}
+
+/** Records the problems of the two bucket prefixes of a store (or its location), if any. */
+export function checkBucketPrefixes(
+  errors: PropErrors, region: string | undefined, prefixes: { artifactsBucketPrefix?: string; templatesBucketPrefix?: string },
+): void {
+  for (const prop of ['artifactsBucketPrefix', 'templatesBucketPrefix'] as const) {
+    const prefix = prefixes[prop];
+    const problem = prefix === undefined ? undefined : bucketPrefixProblem(region, prefix);
+    if (problem) {
+      errors.add(prop, prefix, problem);
+    }
+  }
+}
+
+const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+
+/** Why `alias` cannot name the store's key, or undefined. */
+export function keyAliasProblem(alias: string): string | undefined {
+  if (isToken(alias) || !KEY_ALIAS.test(alias) || alias.startsWith('alias/aws/')) {
+    return 'allowed: "alias/" followed by 1 to 250 letters, digits, "/", "_" and "-", not starting with "alias/aws/"';
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// CloudFormation export names
+
+/** CloudFormation's limit on an export name. */
+const EXPORT_NAME_MAX = 255;
+/**
+ * The longest part any construct appends to an export prefix: `-TARGET-CloudFormationRoleArn`
+ * (the settings' exports, with the longest target name); the store's (`-TemplatesBucketName`) are shorter.
+ */
+const LONGEST_EXPORT_SUFFIX = 1 + TARGET_NAME_MAX + 1 + 'CloudFormationRoleArn'.length;
+/** The longest export prefix, so that every export name stays within CloudFormation's limit. */
+export const EXPORT_PREFIX_MAX = EXPORT_NAME_MAX - LONGEST_EXPORT_SUFFIX;
+const EXPORT_PREFIX = new RegExp(`^[A-Za-z0-9:-]{1,${EXPORT_PREFIX_MAX}}$`);
+
+/** Records a problem with an export prefix, if it has one. */
+export function checkExportPrefix(errors: PropErrors, prop: string, prefix: string | undefined): void {
+  if (prefix !== undefined && (isToken(prefix) || !EXPORT_PREFIX.test(prefix))) {
+    errors.add(prop, prefix, `allowed: 1 to ${EXPORT_PREFIX_MAX} letters, digits, "-" and ":" (CloudFormation export names allow ${EXPORT_NAME_MAX} characters, `
+      + `and the longest suffix added is ${LONGEST_EXPORT_SUFFIX})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The settings' layout in SSM Parameter Store, shared by CicdSettings and the importers
+
+export const DEFAULT_PARAMETER_PREFIX = '/cicd/artifacts';
+
+/** The roles published for each target account, by their path segment. */
+export const ROLE_KINDS = ['cross-account', 'cloudformation', 'build', 'read-only'] as const;
+export type RoleKind = typeof ROLE_KINDS[number];
+
+export function storeParameterNames(prefix: string) {
+  return {
+    keyArn: `${prefix}/kms/key-arn`,
+    artifactsBucketName: `${prefix}/buckets/artifacts/name`,
+    artifactsBucketArn: `${prefix}/buckets/artifacts/arn`,
+    templatesBucketName: `${prefix}/buckets/templates/name`,
+    templatesBucketArn: `${prefix}/buckets/templates/arn`,
+  };
+}
+
+export function accountIdParameterName(prefix: string, target: string): string {
+  return `${prefix}/accounts/${target}/account-id`;
+}
+
+export function roleParameterName(prefix: string, target: string, kind: RoleKind, attribute: 'arn' | 'id'): string {
+  return `${prefix}/accounts/${target}/roles/${kind}/${attribute}`;
+}
+
+/** Levels the layout adds below the prefix, at the deepest (`accounts/T/roles/K/arn`). */
+const LEVELS_BELOW_PREFIX = 5;
+/** Characters the layout adds below the prefix, at the longest, with the longest target name. */
+const LONGEST_SUFFIX = '/accounts/'.length + TARGET_NAME_MAX + '/roles/cross-account/arn'.length;
+
+/** Why `prefix` cannot start the names of SSM parameters, or undefined. */
+function parameterPrefixProblem(prefix: string): string | undefined {
+  if (!/^(\/[a-zA-Z0-9_.-]+)+$/.test(prefix)) {
+    return 'allowed: a path such as "/cicd/artifacts": "/" then segments of letters, digits, "_", "." and "-", with no trailing "/"';
+  }
+  const first = prefix.split('/')[1].toLowerCase();
+  if (first.startsWith('aws') || first.startsWith('ssm')) {
+    return 'allowed: a path whose first segment does not start with "aws" or "ssm" (reserved by SSM)';
+  }
+  const levels = prefix.split('/').length - 1;
+  if (levels + LEVELS_BELOW_PREFIX > 15) {
+    return `allowed: at most ${15 - LEVELS_BELOW_PREFIX} levels, since the parameters go ${LEVELS_BELOW_PREFIX} levels deeper and SSM allows 15`;
+  }
+  if (prefix.length + LONGEST_SUFFIX > 1011) {
+    return `allowed: at most ${1011 - LONGEST_SUFFIX} characters, since parameter names may have 1011`;
+  }
+  return undefined;
+}
+
+/** Records a problem with a parameter prefix, if it has one. */
+export function checkParameterPrefix(errors: PropErrors, prefix: string | undefined, prop = 'parameterPrefix'): void {
+  if (prefix === undefined) {
+    return;
+  }
+  const problem = isToken(prefix) ? 'allowed: a literal path, not a token' : parameterPrefixProblem(prefix);
+  if (problem) {
+    errors.add(prop, prefix, problem);
+  }
+}

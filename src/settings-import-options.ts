@@ -1,0 +1,13 @@
+/**
+ * Options of the importers that read the settings `CicdSettings` publishes
+ * (`CicdArtifactStore.fromSsmParameters`, `TargetAccountRoles.fromSsmParameters`), beside the
+ * parameter layout they read (`src/private/naming.ts`).
+ */
+export interface CicdSettingsImportOptions {
+  /**
+   * The path under which the settings were written.
+   *
+   * @default '/cicd/artifacts'
+   */
+  readonly parameterPrefix?: string;
+}
