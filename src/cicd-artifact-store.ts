@@ -6,13 +6,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import {
-  checkRepositoryNames,
   checkRepositoryPolicySizes,
   checkUntaggedImageRetention,
   createImageRepositories,
   DEFAULT_UNTAGGED_IMAGE_RETENTION_DAYS,
   ImageRepository,
-  repositoryArn,
 } from './private/image-repositories';
 import { KeyByAlias } from './private/key-by-alias';
 import {
@@ -20,12 +18,14 @@ import {
   checkBucketPrefixes,
   checkExportPrefix,
   checkParameterPrefix,
+  checkRepositoryNames,
   checkTargetName,
   DEFAULT_ARTIFACTS_PREFIX,
   DEFAULT_KEY_ALIAS,
   DEFAULT_PARAMETER_PREFIX,
   DEFAULT_TEMPLATES_PREFIX,
   keyAliasProblem,
+  repositoryArn,
   storeParameterNames,
 } from './private/naming';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
