@@ -100,6 +100,8 @@ export interface ICicdArtifactStore extends IResource {
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
    * the repository policies only when its account is one of the store's targets. A store
    * without repositories grants nothing.
+   *
+   * @param grantee the principal to grant to
    */
   grantPull(grantee: iam.IGrantable): iam.Grant;
 }
@@ -356,6 +358,12 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
    */
   protected abstract _bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string;
 
+  /**
+   * Grants pulling images from every repository of the store, and getting an ECR
+   * authorization token.
+   *
+   * @param grantee the principal to grant to
+   */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
     const arns = this._repositoryArnsFor(grantee);
     if (arns.length === 0) {
