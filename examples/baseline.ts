@@ -1,6 +1,7 @@
 import { App, CfnResource, CliCredentialsStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BaselineConfig } from './config';
@@ -61,14 +62,29 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     ...(config.organizationId
       // The organization, narrowed to the pipeline roles' names: constant-size policies.
       ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
-      : { targetAccounts: config.targets.map((t) => storeTarget(config, t.name, t.accountId)) }),
+      : {
+        targetAccounts: config.targets.map((t) => ({
+          ...storeTarget(config, t.name, t.accountId),
+          // A writer writes through its cross-account and build roles only, never its CloudFormation role.
+          artifactWriterRoleArns: config.artifactWriters.includes(t.name)
+            ? [CrossAccountPipelineRoles.crossAccountRoleName(), CrossAccountPipelineRoles.buildRoleName()].map((r) => `arn:aws:iam::${t.accountId}:role/${r}`)
+            : undefined,
+        })),
+      }),
     imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
   });
 
   const targets = config.targets.map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
-    new CrossAccountPipelineRoles(stack, 'PipelineRoles', { cicdAccountId: config.cicd.accountId, artifactStore: store });
-    new CrossReadOnlyRole(stack, 'ReadOnlyRole', { trustedAccountIds: [config.cicd.accountId] });
+    const readOnlyRoleName = config.readOnlyRoleName;
+    new CrossAccountPipelineRoles(stack, 'PipelineRoles', {
+      cicdAccountId: config.cicd.accountId,
+      artifactStore: store,
+      canWriteArtifacts: config.artifactWriters.includes(t.name) || undefined,
+      // A read-only role whose name does not start with the prefix is protected by name.
+      protectedRoleNames: readOnlyRoleName && !readOnlyRoleName.startsWith('cicd-') ? [readOnlyRoleName] : undefined,
+    });
+    new CrossReadOnlyRole(stack, 'ReadOnlyRole', { trustedAccountIds: [config.cicd.accountId], roleName: readOnlyRoleName });
     return stack;
   });
 
@@ -88,7 +104,16 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     description: 'Sample application deployed by the sample pipeline',
     synthesizer: new CliCredentialsStackSynthesizer(),
   });
-  new ssm.StringParameter(sampleApp, 'Greeting', { parameterName: '/cicd-sample-app/greeting', stringValue: 'deployed by the CICD pipeline' });
+  const greeting = new ssm.StringParameter(sampleApp, 'Greeting', { parameterName: '/cicd-sample-app/greeting', stringValue: 'deployed by the CICD pipeline' });
+  // Every role the application creates carries the baseline's permissions boundary, which the
+  // CloudFormation role requires of the roles it creates.
+  iam.PermissionsBoundary.of(sampleApp).apply(iam.ManagedPolicy.fromManagedPolicyName(sampleApp, 'PermissionsBoundary',
+    CrossAccountPipelineRoles.permissionsBoundaryName()));
+  const reader = new iam.Role(sampleApp, 'GreetingReader', {
+    description: 'Reads the greeting (a role of the sample application, created under the baseline\'s boundary)',
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  greeting.grantRead(reader);
 
   acknowledgeNagFindings([storeStack, ...targets, settingsStack, pipeline, sampleApp]);
   return { store: storeStack, targets, settings: settingsStack, pipeline, sampleApp };

@@ -25,6 +25,13 @@ export interface BaselineConfig {
    */
   readonly organizationId?: string;
   /**
+   * The targets whose cross-account actions write artifacts (`canWriteArtifacts` on both the
+   * store and their roles); by default none: the CICD account writes, targets read.
+   */
+  readonly artifactWriters: string[];
+  /** The read-only role's name, when not the default `cicd-read-only`. */
+  readonly readOnlyRoleName?: string;
+  /**
    * The store's ECR repositories for container images (`imageRepositories=a,b`); none by
    * default, so the default layout needs no container registry.
    */
@@ -40,7 +47,8 @@ const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
  * Reads the configuration. `layout=single` puts the store, the roles and the pipeline in one
  * account; otherwise the seed's layout: CICD 111111111111, nonprod 222222222222, prod 777777777777.
  * `organizationId=o-…` admits the pipeline roles of the organization's accounts instead of
- * listing the target accounts.
+ * listing the target accounts. `artifactWriters=nonprod,…` lets those targets write artifacts;
+ * `readOnlyRoleName=…` names the read-only role (the pipeline roles then protect it by name).
  */
 export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env): BaselineConfig {
   const get = (key: string, envName: string, fallback: string) => context(key) ?? env[envName] ?? fallback;
@@ -74,6 +82,14 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   if (organizationId !== undefined && narrowing !== 'account') {
     throw new Error(`narrowing: got ${JSON.stringify(narrowing)} with organizationId; allowed: "account" (the organization admits the pipeline roles by name)`);
   }
+  const writers = context('artifactWriters') ?? env.CICD_ARTIFACT_WRITERS;
+  const artifactWriters = writers ? writers.split(',').map((w) => w.trim()).filter(Boolean) : [];
+  for (const writer of artifactWriters) {
+    if (!targets.some((t) => t.name === writer)) {
+      throw new Error(`artifactWriters: got ${JSON.stringify(writer)}; allowed: target names (${targets.map((t) => t.name).join(', ')}), separated by commas`);
+    }
+  }
+  const readOnlyRoleName = context('readOnlyRoleName') ?? env.CICD_READ_ONLY_ROLE_NAME;
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, imageRepositories };
+  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, imageRepositories };
 }

@@ -22,7 +22,7 @@ export const NAG_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
   {
     path: 'PipelineRoles/CloudFormationRole',
     finding: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/PowerUserAccess]',
-    reason: 'The CloudFormation execution role deploys whatever the pipelines deploy, as in the original; the README says how to narrow it (cloudFormationManagedPolicies, permissionsBoundary).',
+    reason: 'The CloudFormation execution role deploys whatever the pipelines deploy, as in the original, held by the baseline\'s permissions boundary; the README says how to narrow it (cloudFormationManagedPolicies).',
   },
   {
     path: 'PipelineRoles',
@@ -47,7 +47,7 @@ export const NAG_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
   {
     path: 'PipelineRoles',
     finding: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Actions without resource-level permissions: cloudformation:ValidateTemplate and GetTemplateSummary, EC2 network-interface and describe calls of CodeBuild and Lambda in a VPC, reading stacks, ecr:GetAuthorizationToken (pulling images from the store), and the IAM role management of the CloudFormation role.',
+    reason: 'Actions without resource-level permissions: cloudformation:ValidateTemplate and GetTemplateSummary, EC2 network-interface and describe calls of CodeBuild and Lambda in a VPC, reading stacks, ecr:GetAuthorizationToken (pulling images from the store), the IAM role management of the CloudFormation role (held by the permissions boundary), and the boundary itself.',
   },
   {
     path: 'PipelineRoles',
@@ -73,6 +73,11 @@ export const NAG_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
     path: 'PipelineRoles',
     finding: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:network-interface/*]',
     reason: `${ROLES_WILDCARD}: the network interfaces CodeBuild creates in a VPC (with ec2:AuthorizedService = codebuild.amazonaws.com).`,
+  },
+  {
+    path: 'PipelineRoles/PermissionsBoundary',
+    finding: 'AwsSolutions-IAM5[Action::*]',
+    reason: 'A permissions boundary grants nothing: its Allow of every action lets the identity policies decide, and its denies keep every role it holds off the baseline\'s roles and the boundary itself.',
   },
   {
     path: 'ReadOnlyRole',

@@ -20,6 +20,7 @@ const MODE_LABELS: Record<Mode, string> = {
   'organization': 'organization',
   'single': 'single account',
   'trusted-principals': 'trusted principals',
+  'opt-ins': 'opt-ins',
 };
 
 const DECISIONS: Record<Decision, string> = {

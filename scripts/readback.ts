@@ -79,6 +79,10 @@ export const EMULATOR_GAPS: Record<string, { answers: string; coveredBy: string 
   'AWS::S3::Bucket.OwnershipControls': { answers: 'S3\'s default BucketOwnerEnforced', coveredBy: BUCKET_DEFAULTS_TEST },
   'AWS::S3::Bucket.LifecycleConfiguration': { answers: 'no lifecycle configuration', coveredBy: `${BUCKET_DEFAULTS_TEST}; "retention of noncurrent versions"` },
   'AWS::S3::Bucket.LoggingConfiguration': { answers: 'no logging', coveredBy: `${BUCKET_DEFAULTS_TEST}; "a given access-logs bucket receives the logs…"` },
+  'AWS::IAM::Role.PermissionsBoundary': {
+    answers: 'no permissions boundary',
+    coveredBy: 'test/cross-account-pipeline-roles.test.ts › "the baseline\'s boundary holds the CloudFormation and build roles…"; test/access-matrix.test.ts › containment rows',
+  },
 };
 
 /** Properties that exist in no API answer after creation. */

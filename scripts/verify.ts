@@ -387,6 +387,8 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
     let pipelineCreds: Credentials | undefined;
     let readOnlyCreds: Credentials | undefined;
     const who = `${t.name} ${t.accountId}`;
+    // The store admits writes only from the targets the reference app lists in artifactWriters.
+    const writer = config0.artifactWriters.includes(t.name) && t.accountId !== accounts.cicd;
     checks.push(
       {
         check: `${who} has the roles the checks use`,
@@ -412,7 +414,21 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
         },
       },
       {
-        check: `through ${who} cicd-cross-account: write and read an artifact with the store's key`,
+        check: `through ${who} cicd-cross-account: read the CICD account's artifact, decrypted with the store's key`,
+        account: t.accountId,
+        expected: 'allowed',
+        notInEmulator: NO_IAM,
+        async run() {
+          if (!pipelineCreds) throw new Error('no session: the cross-account role was not assumed');
+          const key = `cicd-verify/${run}/cicd.txt`;
+          const got = await read(new S3Client(config(target, pipelineCreds)), key);
+          if (got.body !== `cicd verify ${run}`) throw new Error(`read back ${JSON.stringify(got.body)}`);
+          expectStoreKey(key, got.sse, got.keyId);
+          return `s3://${bucket}/${key} read, SSE-KMS ${got.keyId}`;
+        },
+      },
+      writer ? {
+        check: `through ${who} cicd-cross-account (an artifact writer): write an artifact with the store's key`,
         account: t.accountId,
         expected: 'allowed',
         notInEmulator: NO_IAM,
@@ -425,6 +441,17 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
           if (got.body !== `cicd verify ${run}`) throw new Error(`read back ${JSON.stringify(got.body)}`);
           expectStoreKey(key, got.sse, got.keyId);
           return `s3://${bucket}/${key} written and read back, SSE-KMS ${got.keyId}`;
+        },
+      } : {
+        check: `through ${who} cicd-cross-account: write an artifact (targets read only) and be refused`,
+        account: t.accountId,
+        expected: 'denied',
+        notInEmulator: NO_IAM,
+        async run() {
+          if (!pipelineCreds) throw new Error('no session: the cross-account role was not assumed');
+          const key = `cicd-verify/${run}/${t.name}.txt`;
+          const res = await put(new S3Client(config(target, pipelineCreds)), key, { kms: true, keyId: keyArn }, 'as a target that does not write artifacts');
+          return `uploaded (version ${res.VersionId})`;
         },
       },
       {

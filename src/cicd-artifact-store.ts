@@ -86,7 +86,9 @@ export interface ICicdArtifactStore extends IResource {
    * and decrypt.
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
-   * the store's key and bucket policies only when its account is one of the store's targets.
+   * the store's key and bucket policies only when its account is one of the store's targets,
+   * and may write only when that target writes artifacts (`TargetAccount.canWriteArtifacts`
+   * or `artifactWriterRoleArns`).
    *
    * @param grantee the principal to grant to
    */
@@ -185,8 +187,9 @@ export interface CicdArtifactStoreLocation {
  */
 export interface CicdArtifactStoreProps {
   /**
-   * The accounts that pipelines deploy into; their principals may read and write artifacts
-   * and read templates.
+   * The accounts that pipelines deploy into; their principals may read artifacts and
+   * templates and decrypt with the key, and write artifacts only where a target says
+   * `canWriteArtifacts`.
    *
    * A target in the store's own account gets no cross-account statement: its own IAM
    * policies suffice (single-account mode).
@@ -266,6 +269,14 @@ export interface CicdArtifactStoreProps {
    * @default - a bucket is created for the logs (SSE-S3, TLS only, retained)
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * In organization mode, whether the admitted principals may also write artifacts (and
+   * encrypt with the key). Whatever one account writes, the others can deploy.
+   *
+   * @default false - the organization's principals read artifacts; the CICD account writes them
+   */
+  readonly organizationCanWriteArtifacts?: boolean;
 
   /**
    * Whether target accounts may also write to the templates bucket.
@@ -541,6 +552,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
   private readonly repositories: ImageRepository[];
   private readonly targetsCanWriteTemplates: boolean;
+  private readonly organizationCanWriteArtifacts: boolean;
   private readonly keyPolicy: iam.PolicyDocument;
   /** The buckets' names as literals, for stacks that must not reference this one. */
   private readonly physicalNames = new Map<string, string>();
@@ -559,6 +571,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     this.targetAccounts = targets;
     this.keyAlias = props.keyAlias ?? DEFAULT_KEY_ALIAS;
     this.targetsCanWriteTemplates = props.targetsCanWriteTemplates ?? false;
+    this.organizationCanWriteArtifacts = props.organizationCanWriteArtifacts ?? false;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const retention = props.noncurrentVersionRetention ?? Duration.days(DEFAULT_RETENTION_DAYS);
 
@@ -595,11 +608,20 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       removalPolicy,
       policy: this.keyPolicy,
     });
-    for (const statement of audience.statements({
-      sid: 'UseKeyFromTargets',
-      actions: [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS],
-      resources: ['*'],
-    })) {
+    // Targets decrypt; only those that write artifacts (or templates) encrypt.
+    const writers = artifactWriters(targets);
+    const encrypters = this.targetsCanWriteTemplates ? targets : writers;
+    const keyStatements = [
+      ...audience.statements({ sid: 'UseKeyFromTargets', actions: KEY_READ_ACTIONS, resources: ['*'] }),
+      ...audience.statements({
+        sid: 'EncryptWithKeyFromWriters',
+        actions: KEY_WRITE_ACTIONS,
+        resources: ['*'],
+        targets: encrypters,
+        organization: this.targetsCanWriteTemplates || this.organizationCanWriteArtifacts,
+      }),
+    ];
+    for (const statement of keyStatements) {
       key.addToResourcePolicy(statement);
     }
     key.addAlias(this.keyAlias);
@@ -622,7 +644,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       lifecycleRules: [{ id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: retention }],
     });
 
-    const bucket = (cid: string, prefix: string, writable: boolean, sid: string) => {
+    const bucket = (cid: string, prefix: string, writable: boolean, sid: string, artifactWriterTargets?: TargetAccount[]) => {
       this.physicalNames.set(cid, this.bucketNameFor(prefix));
       const b = new s3.Bucket(this, cid, {
         ...secureBucket,
@@ -687,10 +709,22 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       })) {
         b.addToResourcePolicy(statement);
       }
+      // Writers of artifacts: only the targets that opted in.
+      if (artifactWriterTargets) {
+        for (const statement of audience.statements({
+          sid: 'WriteArtifactsFromWriters',
+          actions: BUCKET_WRITE_ACTIONS,
+          resources: [b.arnForObjects('*')],
+          targets: artifactWriterTargets,
+          organization: this.organizationCanWriteArtifacts,
+        })) {
+          b.addToResourcePolicy(statement);
+        }
+      }
       return b;
     };
 
-    this.artifactsBucket = bucket('ArtifactsBucket', props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, true, 'ReadWriteArtifactsFromTargets');
+    this.artifactsBucket = bucket('ArtifactsBucket', props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, false, 'ReadArtifactsFromTargets', writers);
     this.templatesBucket = bucket('TemplatesBucket', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
       this.targetsCanWriteTemplates, this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets');
 
@@ -769,12 +803,19 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     return stack;
   }
 
-  /** Which way of admitting the targets would fit, for the size guard's message. */
-  private sizeAdvice(bytes: number, limit: number): string {
+  /**
+   * Which way of admitting the targets would fit, for the size guard's message.
+   *
+   * @param listedTwice whether a target is listed in a second statement of the policy (it writes)
+   */
+  private sizeAdvice(bytes: number, limit: number, listedTwice: (t: TargetAccount) => boolean = () => false): string {
     const targets = this.targetAccounts;
-    // Each role ID or ARN is one quoted string and a comma in a condition list.
-    const narrowingBytes = targets.reduce((sum, t) =>
-      sum + (t.roleIds ?? []).reduce((a, id) => a + id.length + 5, 0) + (t.roleArns ?? []).reduce((a, arn) => a + arn.length + 3, 0), 0);
+    // Each role ID or ARN is one quoted string and a comma in a condition list, once per
+    // statement that lists the target.
+    const arnBytes = (arns: string[] = []) => arns.reduce((a, arn) => a + arn.length + 3, 0);
+    const narrowing = (t: TargetAccount) => (t.roleIds ?? []).reduce((a, id) => a + id.length + 5, 0) + arnBytes(t.roleArns);
+    const narrowingBytes = targets.reduce((sum, t) => sum + narrowing(t)
+      + (listedTwice(t) ? (t.artifactWriterRoleArns ? arnBytes(t.artifactWriterRoleArns) : narrowing(t)) : 0), 0);
     const narrowed = targets.filter((t) => t.roleIds || t.roleArns).length;
     const advice: string[] = [];
     if (narrowed > 0 && bytes - narrowingBytes <= limit) {
@@ -804,14 +845,16 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
   private validatePolicySizes(): string[] {
     const errors: string[] = [];
-    const check = (what: string, doc: iam.PolicyDocument | undefined, quota: number) => {
-      const error = doc ? checkPolicySize(this, what, doc, quota, (bytes, limit) => this.sizeAdvice(bytes, limit)) : undefined;
+    const writesArtifacts = (t: TargetAccount) => t.canWriteArtifacts === true || t.artifactWriterRoleArns !== undefined;
+    const encrypts = (t: TargetAccount) => this.targetsCanWriteTemplates || writesArtifacts(t);
+    const check = (what: string, doc: iam.PolicyDocument | undefined, quota: number, listedTwice?: (t: TargetAccount) => boolean) => {
+      const error = doc ? checkPolicySize(this, what, doc, quota, (bytes, limit) => this.sizeAdvice(bytes, limit, listedTwice)) : undefined;
       if (error) {
         errors.push(error);
       }
     };
-    check(`The key policy of ${this.node.path}/Key`, this.keyPolicy, KEY_POLICY_QUOTA);
-    check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    check(`The key policy of ${this.node.path}/Key`, this.keyPolicy, KEY_POLICY_QUOTA, encrypts);
+    check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA, writesArtifacts);
     check(`The bucket policy of ${this.node.path}/TemplatesBucket`, (this.templatesBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
     errors.push(...checkRepositoryPolicySizes(this, this.repositories, (bytes, limit) => this.sizeAdvice(bytes, limit)));
     return errors;
@@ -823,6 +866,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * `removalPolicy` prop does.
    *
    * The store's other resources (the alias, the bucket policies) follow their key and buckets.
+   *
+   * @param policy what happens to the key and the buckets when they leave the stack
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     for (const child of this.node.findAll()) {
@@ -914,6 +959,16 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   }
 }
 
+/**
+ * The targets that write artifacts, as the write statements admit them: narrowed to their
+ * `artifactWriterRoleArns` when given.
+ */
+function artifactWriters(targets: TargetAccount[]): TargetAccount[] {
+  return targets
+    .filter((t) => t.canWriteArtifacts || t.artifactWriterRoleArns)
+    .map((t) => (t.artifactWriterRoleArns ? { name: t.name, accountId: t.accountId, roleArns: t.artifactWriterRoleArns } : t));
+}
+
 /** A grant on the key that has `alias` in `account` and `region`, whatever its ID. */
 function aliasGrant(grantee: iam.IGrantable, actions: string[], account: string, region: string, alias: string): iam.CommonGrantOptions {
   return {
@@ -963,6 +1018,17 @@ function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct,
         }
       });
     }
+    if (t.artifactWriterRoleArns !== undefined) {
+      if (t.artifactWriterRoleArns.length === 0) {
+        errors.add(`${at}.artifactWriterRoleArns`, t.artifactWriterRoleArns, 'allowed: at least one role ARN; omit it (and set canWriteArtifacts) to let the whole target write');
+      }
+      t.artifactWriterRoleArns.forEach((arn, j) => {
+        const account = typeof arn === 'string' && !isToken(arn) ? roleArnAccount(arn) : undefined;
+        if (account === undefined || (isAccountId(t.accountId) && account !== t.accountId)) {
+          errors.add(`${at}.artifactWriterRoleArns[${j}]`, arn, `allowed: a literal ARN of a role of the target's own account, such as "arn:aws:iam::${isAccountId(t.accountId) ? t.accountId : '222222222222'}:role/cicd-cross-account"`);
+        }
+      });
+    }
     if (t.roleArns !== undefined) {
       if (t.roleArns.length === 0) {
         errors.add(`${at}.roleArns`, t.roleArns, 'allowed: at least one role ARN; omit roleArns to admit the whole account');
@@ -999,6 +1065,9 @@ function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct,
     });
   }
 
+  if (props.organizationCanWriteArtifacts && !props.organizationId && !props.organizationPaths) {
+    errors.add('organizationCanWriteArtifacts', props.organizationCanWriteArtifacts, 'allowed: only with organizationId or organizationPaths; list writers with targetAccounts[].canWriteArtifacts');
+  }
   if (props.organizationRoleNames !== undefined) {
     if (!props.organizationId && !props.organizationPaths) {
       errors.add('organizationRoleNames', props.organizationRoleNames, 'allowed: only with organizationId or organizationPaths (it narrows organization mode)');

@@ -2,8 +2,9 @@ import { Aws, CfnOutput, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ICicdArtifactStore } from './cicd-artifact-store';
-import { buildRoleName, cloudFormationRoleName, crossAccountRoleName, DEFAULT_ROLE_NAME_PREFIX } from './private/naming';
-import { checkTrustPolicySize } from './private/policy-size';
+import { baselineRoleArns, boundaryDocument, containmentStatements, MANAGED_POLICY_QUOTA, managedPolicyArn } from './private/boundary';
+import { buildRoleName, cloudFormationRoleName, crossAccountRoleName, DEFAULT_ROLE_NAME_PREFIX, permissionsBoundaryName } from './private/naming';
+import { checkTrustPolicySize, deployedPolicySize } from './private/policy-size';
 import {
   ACCOUNT_ID_RULE,
   isAccountId,
@@ -27,8 +28,8 @@ export interface CrossAccountPipelineRolesProps {
   /**
    * The artifact store of the CICD account: the `CicdArtifactStore` itself (from another
    * stack of the same app) or one imported with `CicdArtifactStore.fromArtifactStoreAttributes`.
-   * The cross-account and build roles may read and write its artifacts and read its
-   * templates; the CloudFormation role may read both.
+   * All three roles may read its artifacts and templates and decrypt with its key; the
+   * cross-account and build roles may also write artifacts when `canWriteArtifacts` is true.
    */
   readonly artifactStore: ICicdArtifactStore;
 
@@ -42,12 +43,48 @@ export interface CrossAccountPipelineRolesProps {
   readonly trustedPrincipalArns?: string[];
 
   /**
-   * A permissions boundary applied to all three roles. When given, the CloudFormation role
-   * may only create roles that carry the same boundary.
+   * Your own permissions boundary, instead of the baseline's. It is applied to all three
+   * roles, and the CloudFormation role may create roles and users only when they carry it,
+   * may not remove it from any role or user, and may not change it.
    *
-   * @default - no permissions boundary
+   * The library cannot read a boundary it did not create: roles created through the
+   * CloudFormation role are held only by what your boundary denies. Copy the denies of the
+   * baseline's boundary into it (see the README) to keep the same containment.
+   *
+   * @default - the baseline's own boundary, a managed policy named
+   * `PREFIX-permissions-boundary` (see `permissionsBoundaryName`), on the CloudFormation and
+   * build roles and required on every role or user the CloudFormation role creates
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * Opt out of every permissions boundary. The CloudFormation role is then
+   * administrator-equivalent: a template can create a role with any permission and run code
+   * as it. Only its own guardrails (no change to, or passing of, the baseline's roles) remain.
+   *
+   * @default false
+   */
+  readonly withoutPermissionsBoundary?: boolean;
+
+  /**
+   * Further roles of this account that the CloudFormation role, the build role and every
+   * role created under the boundary must neither change, pass nor assume, by name, at any
+   * path; `*` and `?` are wildcards. List here a `CrossReadOnlyRole` with a custom
+   * `roleName`, and any role that CloudFormation or a compute service trusts and that holds
+   * more than the boundary allows (for instance the CDK bootstrap's `cdk-*` roles).
+   *
+   * @default - only the roles whose names start with `PREFIX-`
+   */
+  readonly protectedRoleNames?: string[];
+
+  /**
+   * Whether the cross-account and build roles may also write artifacts (and encrypt with the
+   * store's key), for pipelines whose cross-account actions produce output artifacts. The
+   * store must admit this target as a writer too (`TargetAccount.canWriteArtifacts`).
+   *
+   * @default false - the roles read artifacts and templates; the CICD account writes them
+   */
+  readonly canWriteArtifacts?: boolean;
 
   /**
    * The prefix of the role names: `PREFIX-cross-account`, `PREFIX-cloudformation` and
@@ -61,14 +98,22 @@ export interface CrossAccountPipelineRolesProps {
    * The managed policies of the CloudFormation execution role, which define what the
    * pipelines can deploy.
    *
-   * The default is powerful: AWS managed `PowerUserAccess` (everything but IAM,
-   * Organizations and Account) plus the IAM actions needed to manage roles and policies,
-   * which together can create a role with any permission. Narrow it to the services your
-   * stacks use, and give a `permissionsBoundary`.
+   * The default is AWS managed `PowerUserAccess` (everything but IAM, Organizations and
+   * Account). IAM role and policy management is added beside them, whatever they are, unless
+   * `cloudFormationIamManagement` is false. Narrow them to the services your stacks use.
    *
-   * @default - `PowerUserAccess` plus IAM role and policy management
+   * @default - `PowerUserAccess`
    */
   readonly cloudFormationManagedPolicies?: iam.IManagedPolicy[];
+
+  /**
+   * Whether the CloudFormation role may manage the roles and policies of the stacks it
+   * deploys (create roles carrying the boundary, attach and put their policies, pass them),
+   * beside `cloudFormationManagedPolicies`. Turn it off for stacks that create no role.
+   *
+   * @default true
+   */
+  readonly cloudFormationIamManagement?: boolean;
 
   /**
    * Only stacks whose names start with this prefix may be created, updated or deleted
@@ -81,17 +126,20 @@ export interface CrossAccountPipelineRolesProps {
 
 const DEFAULT_PREFIX = DEFAULT_ROLE_NAME_PREFIX;
 const STACK_NAME_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const ROLE_NAME_PATTERN = /^[\w+=,.@*?-]{1,64}$/;
 
 /**
  * The roles a target account gives the pipelines of the CICD account.
  *
  * - The **cross-account role** is assumed by the pipelines. It may only drive
- *   CloudFormation and CodeBuild, read and write artifacts, read templates, and pass the
- *   CloudFormation role to CloudFormation.
+ *   CloudFormation and CodeBuild, read artifacts and templates (and write artifacts with
+ *   `canWriteArtifacts`), and pass the CloudFormation role to CloudFormation.
  * - The **CloudFormation role** is the powerful execution role; only the CloudFormation
- *   service, acting for this account, may assume it.
- * - The **build role** serves CodeBuild projects and Lambda functions of this account, and
- *   reaches the artifact store.
+ *   service, acting for this account, may assume it. It is held by the baseline's
+ *   permissions boundary, which every role or user it creates must carry too, and which keeps
+ *   them all off the baseline's roles and off the boundary itself.
+ * - The **build role** serves CodeBuild projects and Lambda functions of this account,
+ *   reaches the artifact store, and is held by the same boundary.
  *
  * Names are deterministic, so that the CICD account can refer to the roles before they exist.
  *
@@ -136,6 +184,25 @@ export class CrossAccountPipelineRoles extends Construct {
   }
 
   /**
+   * The name of the baseline's permissions boundary (a managed policy) for a prefix. An
+   * application's CDK app attaches it to the roles it creates with
+   * `PermissionsBoundary.of(app).apply(iam.ManagedPolicy.fromManagedPolicyName(app, 'Boundary', name))`
+   * or the context `@aws-cdk/core:permissionsBoundary` = `{ "name": name }`.
+   *
+   * @param roleNamePrefix the prefix given to `CrossAccountPipelineRoles`
+   */
+  public static permissionsBoundaryName(roleNamePrefix: string = DEFAULT_PREFIX): string {
+    return permissionsBoundaryName(roleNamePrefix);
+  }
+
+  /**
+   * The permissions boundary in effect: the baseline's own, or the one given.
+   *
+   * @default - none, with `withoutPermissionsBoundary`
+   */
+  public readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
    * The role the CICD account's pipelines assume. Like every role of the baseline (and
    * `CrossReadOnlyRole.role`), its name and ARN are `roleName` and `roleArn` of the role.
    */
@@ -166,9 +233,17 @@ export class CrossAccountPipelineRoles extends Construct {
     super(scope, id);
 
     const prefix = props.roleNamePrefix ?? DEFAULT_PREFIX;
-    const boundary = props.permissionsBoundary;
     const account = Aws.ACCOUNT_ID;
     const partition = Aws.PARTITION;
+    // Every role named with the prefix belongs to the baseline: these three, and the
+    // read-only role under its default name (`cicd-read-only` beside the default prefix).
+    const baselineRoles = baselineRoleArns(prefix, props.protectedRoleNames);
+    const boundary = props.permissionsBoundary
+      ?? (props.withoutPermissionsBoundary ? undefined : this.createBoundary(prefix, baselineRoles));
+    this.permissionsBoundary = boundary;
+    // The baseline's boundary forbids passing the baseline's roles, so it cannot hold the
+    // cross-account role, which passes the CloudFormation role to CloudFormation.
+    const crossAccountBoundary = props.permissionsBoundary;
 
     // CloudFormation execution role: only CloudFormation, acting for this account. CloudFormation's
     // service-role page documents no condition key, so aws:SourceAccount is checked when it is sent
@@ -192,7 +267,7 @@ export class CrossAccountPipelineRoles extends Construct {
       roleName: CrossAccountPipelineRoles.crossAccountRoleName(prefix),
       description: `Assumed by the pipelines of the CICD account ${props.cicdAccountId} to deploy into this account`,
       assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(props.cicdAccountId), trustConditions),
-      permissionsBoundary: boundary,
+      permissionsBoundary: crossAccountBoundary,
     });
 
     // Build role: CodeBuild projects and Lambda functions of this account. CodeBuild documents
@@ -212,16 +287,13 @@ export class CrossAccountPipelineRoles extends Construct {
       conditions: { StringEqualsIfExists: { 'aws:SourceAccount': account } },
     }));
 
-    // Every role named with the prefix belongs to the baseline: these three, and the
-    // read-only role under its default name (`cicd-read-only` beside the default prefix).
-    const baselineRoles = [`arn:${partition}:iam::${account}:role/${prefix}-*`];
-    if (!props.cloudFormationManagedPolicies) {
+    if (props.cloudFormationIamManagement ?? true) {
       cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationIamPolicy', {
         document: iamManagementPolicy(boundary),
       }));
     }
     cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationGuardrails', {
-      document: guardrailsPolicy(boundary, baselineRoles),
+      document: new iam.PolicyDocument({ statements: containmentStatements(baselineRoles, boundary?.managedPolicyArn) }),
     }));
 
     const stackArn = `arn:${partition}:cloudformation:*:${account}:stack/${props.stackNamePrefix ?? ''}*`;
@@ -266,7 +338,12 @@ export class CrossAccountPipelineRoles extends Construct {
         }),
       ],
     }));
-    props.artifactStore.grantReadWrite(crossAccountRole);
+    const writeArtifacts = props.canWriteArtifacts ?? false;
+    if (writeArtifacts) {
+      props.artifactStore.grantReadWrite(crossAccountRole);
+    } else {
+      props.artifactStore.grantRead(crossAccountRole);
+    }
     props.artifactStore.grantRead(cloudFormationRole);
 
     buildRole.attachInlinePolicy(new iam.Policy(this, 'BuildPolicy', {
@@ -321,9 +398,19 @@ export class CrossAccountPipelineRoles extends Construct {
           ],
           resources: [`arn:${partition}:codebuild:*:${account}:report-group/*`],
         }),
+        new iam.PolicyStatement({
+          sid: 'NeverPassBaselineRoles',
+          effect: iam.Effect.DENY,
+          actions: ['iam:PassRole'],
+          resources: baselineRoles,
+        }),
       ],
     }));
-    props.artifactStore.grantReadWrite(buildRole);
+    if (writeArtifacts) {
+      props.artifactStore.grantReadWrite(buildRole);
+    } else {
+      props.artifactStore.grantRead(buildRole);
+    }
     // Images of the store: builds pull base images; CloudFormation reads the image of a Lambda
     // function it creates or updates (Lambda checks the caller's ECR permissions).
     props.artifactStore.grantPull(buildRole);
@@ -346,6 +433,9 @@ export class CrossAccountPipelineRoles extends Construct {
       new CfnOutput(this, `${name}Arn`, { value: role.roleArn, description: `ARN of the ${name}` });
       new CfnOutput(this, `${name}Id`, { value: roleId, description: `Unique ID of the ${name}` });
     }
+    if (boundary) {
+      new CfnOutput(this, 'PermissionsBoundaryArn', { value: boundary.managedPolicyArn, description: 'ARN of the permissions boundary of the roles the pipelines deploy' });
+    }
 
     this.node.addValidation({ validate: () => this.validateTrustPolicySizes([crossAccountRole, cloudFormationRole, buildRole]) });
   }
@@ -355,6 +445,27 @@ export class CrossAccountPipelineRoles extends Construct {
       .map((role) => checkTrustPolicySize(this, role.node.path, role.assumeRolePolicy,
         'List fewer trustedPrincipalArns (a wildcard such as role/pipeline-* covers several roles).'))
       .filter((e): e is string => e !== undefined);
+  }
+
+  /** The baseline's boundary, measured against the managed-policy quota at synth. */
+  private createBoundary(prefix: string, baselineRoles: string[]): iam.IManagedPolicy {
+    const name = CrossAccountPipelineRoles.permissionsBoundaryName(prefix);
+    const document = boundaryDocument(baselineRoles, managedPolicyArn(name));
+    const policy = new iam.ManagedPolicy(this, 'PermissionsBoundary', {
+      managedPolicyName: name,
+      description: 'Permissions boundary of the CICD baseline: keeps roles off the baseline\'s roles and this boundary',
+      document,
+    });
+    this.node.addValidation({
+      validate: () => {
+        const bytes = deployedPolicySize(this, document);
+        return bytes > MANAGED_POLICY_QUOTA
+          ? [`The permissions boundary ${this.node.path}/PermissionsBoundary is ${bytes} characters (whitespace removed), over the IAM quota of `
+            + `${MANAGED_POLICY_QUOTA} for a managed policy. List fewer protectedRoleNames, or use wildcards such as "cdk-*".`]
+          : [];
+      },
+    });
+    return policy;
   }
 }
 
@@ -410,51 +521,6 @@ function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined): iam.Poli
   return new iam.PolicyDocument({ statements });
 }
 
-/**
- * What the CloudFormation role may never do, whatever its managed policies allow: create,
- * change or delete a role of the baseline (every role named `PREFIX-…`); with a permissions
- * boundary, create a role without it or remove it from any role.
- */
-function guardrailsPolicy(boundary: iam.IManagedPolicy | undefined, baselineRoles: string[]): iam.PolicyDocument {
-  const statements = [
-    new iam.PolicyStatement({
-      sid: 'LeaveBaselineRolesAlone',
-      effect: iam.Effect.DENY,
-      actions: [
-        'iam:CreateRole',
-        'iam:TagRole',
-        'iam:UntagRole',
-        'iam:AttachRolePolicy',
-        'iam:DetachRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:DeleteRole',
-        'iam:UpdateRole',
-        'iam:UpdateRoleDescription',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:PutRolePermissionsBoundary',
-        'iam:DeleteRolePermissionsBoundary',
-      ],
-      resources: baselineRoles,
-    }),
-  ];
-  if (boundary) {
-    statements.push(new iam.PolicyStatement({
-      sid: 'KeepPermissionsBoundaries',
-      effect: iam.Effect.DENY,
-      actions: ['iam:DeleteRolePermissionsBoundary'],
-      resources: ['*'],
-    }), new iam.PolicyStatement({
-      sid: 'CreateRolesOnlyWithTheBoundary',
-      effect: iam.Effect.DENY,
-      actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
-      resources: ['*'],
-      conditions: { StringNotEquals: { 'iam:PermissionsBoundary': boundary.managedPolicyArn } },
-    }));
-  }
-  return new iam.PolicyDocument({ statements });
-}
-
 function validate(props: CrossAccountPipelineRolesProps, scope: Construct, id: string): void {
   const errors = new PropErrors('CrossAccountPipelineRoles', scope, id);
   const cicd = props.cicdAccountId;
@@ -486,6 +552,19 @@ function validate(props: CrossAccountPipelineRolesProps, scope: Construct, id: s
       errors.add('roleNamePrefix', prefix,
         `allowed: letters, digits and "+=,.@_-", at most ${64 - crossAccountRoleName('').length} characters, so that "${CrossAccountPipelineRoles.crossAccountRoleName('PREFIX')}" stays within the 64 characters of a role name`);
     }
+  }
+  if (props.withoutPermissionsBoundary && props.permissionsBoundary) {
+    errors.add('withoutPermissionsBoundary', props.withoutPermissionsBoundary, 'allowed: false or omitted when permissionsBoundary is given (give one or the other)');
+  }
+  if (props.protectedRoleNames !== undefined) {
+    if (props.protectedRoleNames.length === 0) {
+      errors.add('protectedRoleNames', props.protectedRoleNames, 'allowed: at least one role name; omit protectedRoleNames to protect the PREFIX-* roles only');
+    }
+    props.protectedRoleNames.forEach((name, i) => {
+      if (typeof name !== 'string' || (!isToken(name) && !ROLE_NAME_PATTERN.test(name))) {
+        errors.add(`protectedRoleNames[${i}]`, name, 'allowed: an IAM role name (letters, digits and "+=,.@_-", at most 64), with "*" and "?" as wildcards, such as "inventory-read-only" or "cdk-*"');
+      }
+    });
   }
   const boundaryArn = props.permissionsBoundary?.managedPolicyArn;
   if (boundaryArn !== undefined && !isToken(boundaryArn) && !isManagedPolicyArn(boundaryArn)) {

@@ -39,6 +39,11 @@ export interface CrossReadOnlyRoleProps {
   /**
    * The name of the role. Other accounts refer to the role by it.
    *
+   * `CrossAccountPipelineRoles` keeps the CloudFormation role, and every role it creates, off
+   * the roles named `PREFIX-…`, which covers the default name beside the default prefix. A name
+   * outside that prefix must be listed in its `protectedRoleNames`, or a template could remove
+   * this role's deny on data reads.
+   *
    * @default 'cicd-read-only'
    */
   readonly roleName?: string;
@@ -119,7 +124,10 @@ export class CrossReadOnlyRole extends Construct {
   /** The unique ID of the role (`AROA…`), known after deployment. */
   public readonly roleId: string;
 
-  /** The actions the role is explicitly denied, because they read data. */
+  /**
+   * The actions the role is explicitly denied, because they read data (a few, such as
+   * `apigateway:GET`, only on the resources that hold the data; see the README).
+   */
   public readonly deniedActions: string[];
 
   private readonly trustPolicy: iam.PolicyDocument;
@@ -153,12 +161,21 @@ export class CrossReadOnlyRole extends Construct {
     const principal = new AccountRootsPrincipal(accounts).withConditions(conditions);
 
     const denyDataReads = new iam.PolicyDocument({
-      statements: [new iam.PolicyStatement({
-        sid: 'DenyDataReads',
-        effect: iam.Effect.DENY,
-        actions: this.deniedActions,
-        resources: ['*'],
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyDataReads',
+          effect: iam.Effect.DENY,
+          actions: DENIED_DATA_READS.filter((d) => !d.resources).map((d) => d.action),
+          resources: ['*'],
+        }),
+        // Actions that read data on some resources only, denied there.
+        ...DENIED_DATA_READS.filter((d) => d.resources).map((d, i) => new iam.PolicyStatement({
+          sid: `DenyDataReadsOnResources${i + 1}`,
+          effect: iam.Effect.DENY,
+          actions: [d.action],
+          resources: d.resources!.map((r) => r.replace(/\$\{Partition\}/g, Aws.PARTITION).replace(/\$\{Account\}/g, Aws.ACCOUNT_ID)),
+        })),
+      ],
     });
     const discovery = new iam.PolicyDocument({
       statements: [new iam.PolicyStatement({

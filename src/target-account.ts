@@ -40,4 +40,25 @@ export interface TargetAccount {
    * @default - not narrowed by role ARN
    */
   readonly roleArns?: string[];
+
+  /**
+   * Whether the account's principals (or its listed roles) may also write artifacts, and
+   * encrypt with the store's key: for pipelines whose cross-account actions in this account
+   * produce output artifacts (such as a CloudFormation action with an `outputFileName`, or a
+   * CodeBuild project of this account). Whatever a target writes, every later stage can
+   * deploy, so leave it off for the accounts whose compromise must not reach the others.
+   *
+   * @default false - the account reads artifacts and templates; the CICD account writes them
+   */
+  readonly canWriteArtifacts?: boolean;
+
+  /**
+   * Only these roles of the account write artifacts (`aws:PrincipalArn`), such as the
+   * cross-account and build roles (`arn:aws:iam::222222222222:role/cicd-cross-account`), so
+   * that no other principal of the account, the CloudFormation role included, can. Implies
+   * `canWriteArtifacts`.
+   *
+   * @default - with `canWriteArtifacts`, every principal the store admits from this account
+   */
+  readonly artifactWriterRoleArns?: string[];
 }

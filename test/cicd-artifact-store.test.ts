@@ -52,7 +52,7 @@ describe('CicdArtifactStore defaults', () => {
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/cicd/artifacts' });
   });
 
-  test('the key policy: the account administers, the targets only use the key', () => {
+  test('the key policy: the account administers, the targets only decrypt', () => {
     const statements = keyStatements(template);
     expect(statements).toHaveLength(2);
     expect(bySid(statements, 'AdministerKeyFromThisAccount')).toEqual({
@@ -66,7 +66,7 @@ describe('CicdArtifactStore defaults', () => {
       Sid: 'UseKeyFromTargetsAccounts',
       Effect: 'Allow',
       Principal: { AWS: [root('222222222222'), root('777777777777')] },
-      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
       Resource: '*',
     });
   });
@@ -179,15 +179,59 @@ describe('CicdArtifactStore defaults', () => {
     }
   });
 
-  test('targets read and write artifacts, in one statement listing every account', () => {
-    const statement = bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadWriteArtifactsFromTargetsAccounts');
+  test('targets read artifacts, in one statement listing every account, and write none', () => {
+    const statements = bucketStatements(template, 'StoreArtifactsBucket');
+    const statement = bySid(statements, 'ReadArtifactsFromTargetsAccounts');
     expect(statement).toMatchObject({
       Effect: 'Allow',
       Principal: { AWS: [root('222222222222'), root('777777777777')] },
-      Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation', 's3:PutObject', 's3:AbortMultipartUpload'],
+      Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'],
     });
     expect(statement.Resource).toHaveLength(2);
     expect(statement.Condition).toBeUndefined();
+    const allows = statements.filter((st) => st.Effect === 'Allow').flatMap((st) => [st.Action].flat());
+    expect(allows).not.toContain('s3:PutObject');
+  });
+
+  test('a target that opts in writes artifacts and encrypts; the others still only read', () => {
+    const { template: t } = storeStack({ targetAccounts: [{ ...NONPROD, canWriteArtifacts: true }, PROD] });
+    const bucket = bucketStatements(t, 'StoreArtifactsBucket');
+    expect(bySid(bucket, 'ReadArtifactsFromTargetsAccounts').Principal).toEqual({ AWS: [root('222222222222'), root('777777777777')] });
+    expect(bySid(bucket, 'WriteArtifactsFromWritersAccounts')).toMatchObject({
+      Effect: 'Allow',
+      Principal: { AWS: root('222222222222') },
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StoreArtifactsBucket/), 'Arn'] }, '/*']] },
+    });
+    expect(bySid(keyStatements(t), 'EncryptWithKeyFromWritersAccounts')).toMatchObject({
+      Principal: { AWS: root('222222222222') },
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+    });
+    expect(bySid(bucketStatements(t, 'StoreTemplatesBucket'), 'WriteArtifactsFromWritersAccounts')).toBeUndefined();
+  });
+
+  test('artifactWriterRoleArns: only those roles of the target write; the whole target still reads', () => {
+    const writer = 'arn:aws:iam::222222222222:role/cicd-cross-account';
+    const { template: t } = storeStack({ targetAccounts: [{ ...NONPROD, artifactWriterRoleArns: [writer] }, PROD] });
+    const bucket = bucketStatements(t, 'StoreArtifactsBucket');
+    expect(bySid(bucket, 'ReadArtifactsFromTargetsAccounts').Principal).toEqual({ AWS: [root('222222222222'), root('777777777777')] });
+    expect(bySid(bucket, 'WriteArtifactsFromWritersAccounts')).toBeUndefined();
+    expect(bySid(bucket, 'WriteArtifactsFromWritersRoleArns')).toMatchObject({
+      Principal: { AWS: root('222222222222') },
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Condition: { ArnEquals: { 'aws:PrincipalArn': [writer] } },
+    });
+    expect(bySid(keyStatements(t), 'EncryptWithKeyFromWritersRoleArns').Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': [writer] } });
+  });
+
+  test('organizationCanWriteArtifacts lets the organization write artifacts', () => {
+    const { template: t } = storeStack({ organizationId: 'o-a1b2c3d4e5', organizationCanWriteArtifacts: true });
+    expect(bySid(bucketStatements(t, 'StoreArtifactsBucket'), 'WriteArtifactsFromWritersOrganization'))
+      .toMatchObject({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } });
+    expect(bySid(keyStatements(t), 'EncryptWithKeyFromWritersOrganization')).toBeDefined();
+    const { template: readOnly } = storeStack({ organizationId: 'o-a1b2c3d4e5' });
+    expect(bySid(bucketStatements(readOnly, 'StoreArtifactsBucket'), 'WriteArtifactsFromWritersOrganization')).toBeUndefined();
+    expect(bySid(keyStatements(readOnly), 'EncryptWithKeyFromWritersOrganization')).toBeUndefined();
   });
 
   test('targets only read templates', () => {
@@ -261,6 +305,8 @@ describe('CicdArtifactStore overrides', () => {
     const { template } = storeStack({ targetAccounts: [NONPROD], targetsCanWriteTemplates: true });
     const statement = bySid(bucketStatements(template, 'StoreTemplatesBucket'), 'ReadWriteTemplatesFromTargetsAccounts');
     expect(statement.Action).toContain('s3:PutObject');
+    // writing templates needs the key to encrypt
+    expect(bySid(keyStatements(template), 'EncryptWithKeyFromWritersAccounts').Action).toContain('kms:GenerateDataKey*');
   });
 
   test('outputs are exported under the given prefix', () => {
@@ -289,7 +335,7 @@ describe('CicdArtifactStore narrowing', () => {
       Condition: { StringLike: { 'aws:userId': ['AROAAAAAAAAAAAAAAAAAA:*', 'AROABBBBBBBBBBBBBBBBB:*'] } },
     };
     expect(bySid(keyStatements(template), 'UseKeyFromTargetsRoleIds')).toMatchObject(expected);
-    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadWriteArtifactsFromTargetsRoleIds')).toMatchObject(expected);
+    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadArtifactsFromTargetsRoleIds')).toMatchObject(expected);
     expect(bySid(bucketStatements(template, 'StoreTemplatesBucket'), 'ReadTemplatesFromTargetsRoleIds')).toMatchObject(expected);
     // prod is not narrowed, and nonprod is not admitted as a whole account
     expect(bySid(keyStatements(template), 'UseKeyFromTargetsAccounts').Principal).toEqual({ AWS: root('777777777777') });
@@ -300,7 +346,7 @@ describe('CicdArtifactStore narrowing', () => {
     const { template } = storeStack({ targetAccounts: [{ ...NONPROD, roleArns: [arn] }] });
     const expected = { Principal: { AWS: root('222222222222') }, Condition: { ArnEquals: { 'aws:PrincipalArn': [arn] } } };
     expect(bySid(keyStatements(template), 'UseKeyFromTargetsRoleArns')).toMatchObject(expected);
-    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadWriteArtifactsFromTargetsRoleArns')).toMatchObject(expected);
+    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadArtifactsFromTargetsRoleArns')).toMatchObject(expected);
     expect(bySid(keyStatements(template), 'UseKeyFromTargetsAccounts')).toBeUndefined();
   });
 
@@ -324,7 +370,7 @@ describe('CicdArtifactStore narrowing', () => {
         'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*'] },
       },
     });
-    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadWriteArtifactsFromTargetsOrganization')).toBeDefined();
+    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadArtifactsFromTargetsOrganization')).toBeDefined();
   });
 
   test('organization paths alone: the organization ID is taken from the paths, so S3 counts the statements non-public', () => {
@@ -338,7 +384,7 @@ describe('CicdArtifactStore narrowing', () => {
       },
     };
     expect(bySid(keyStatements(template), 'UseKeyFromTargetsOrganization')).toMatchObject(expected);
-    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadWriteArtifactsFromTargetsOrganization')).toMatchObject(expected);
+    expect(bySid(bucketStatements(template, 'StoreArtifactsBucket'), 'ReadArtifactsFromTargetsOrganization')).toMatchObject(expected);
     expect(bySid(bucketStatements(template, 'StoreTemplatesBucket'), 'ReadTemplatesFromTargetsOrganization')).toMatchObject(expected);
   });
 
@@ -553,8 +599,8 @@ describe('CicdArtifactStore policy size guard', () => {
   // The largest supported numbers of target accounts, as `npx projen bench` measures them
   // (docs/benchmarks.md), synthesize under every quota; one more does not.
   test.each([
-    ['accounts', 487, () => ({})],
-    ['role IDs, 3 per account', 144, roleIds],
+    ['accounts', 489, () => ({})],
+    ['role IDs, 3 per account', 145, roleIds],
     ['role ARNs, 3 per account', 88, roleArns],
   ] as Array<[string, number, (i: number) => Partial<TargetAccount>]>)('%s: %d accounts fit, one more does not', (_, n, extra) => {
     expect(synth({ targetAccounts: many(n, extra) })).not.toThrow();
@@ -596,6 +642,10 @@ describe('CicdArtifactStore validation', () => {
     ['role ARN of another account', { targetAccounts: [{ ...NONPROD, roleArns: ['arn:aws:iam::333333333333:role/x'] }] }, /roleArns\[0\]: got "arn:aws:iam::333333333333:role\/x"; allowed: a role of the target's own account 222222222222/],
     ['user ARN as role ARN', { targetAccounts: [{ ...NONPROD, roleArns: ['arn:aws:iam::222222222222:user/x'] }] }, /roleArns\[0\]: got "arn:aws:iam::222222222222:user\/x"; allowed: a literal IAM role ARN/],
     ['organization ID', { organizationId: 'o-short' }, /organizationId: got "o-short"/],
+    ['writer role of another account', { targetAccounts: [{ ...NONPROD, artifactWriterRoleArns: ['arn:aws:iam::333333333333:role/x'] }] },
+      /targetAccounts\[0\]\.artifactWriterRoleArns\[0\]: got "arn:aws:iam::333333333333:role\/x"; allowed: a literal ARN of a role of the target's own account/],
+    ['empty writer roles', { targetAccounts: [{ ...NONPROD, artifactWriterRoleArns: [] }] }, /targetAccounts\[0\]\.artifactWriterRoleArns: got \[\]; allowed: at least one role ARN/],
+    ['organization writers without an organization', { targetAccounts: [NONPROD], organizationCanWriteArtifacts: true }, /organizationCanWriteArtifacts: got true; allowed: only with organizationId or organizationPaths/],
     ['role names without an organization', { targetAccounts: [NONPROD], organizationRoleNames: ['cicd-build'] }, /organizationRoleNames: got \["cicd-build"\]; allowed: only with organizationId or organizationPaths/],
     ['organization role name', { organizationId: 'o-a1b2c3d4e5', organizationRoleNames: ['role/x'] }, /organizationRoleNames\[0\]: got "role\/x"/],
     ['organization path', { organizationPaths: ['r-ab12/ou-ab12-11111111/'] }, /organizationPaths\[0\]: got "r-ab12\/ou-ab12-11111111\/"/],

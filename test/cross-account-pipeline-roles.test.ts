@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CicdArtifactStore, CrossAccountPipelineRoles, CrossAccountPipelineRolesProps, ICicdArtifactStore } from '../src';
+import { resolveIntrinsics } from './util/resolve-intrinsics';
 
 const CICD_ENV = { account: '111111111111', region: 'eu-west-1' };
 const NONPROD_ENV = { account: '222222222222', region: 'eu-west-1' };
@@ -45,9 +46,48 @@ describe('CrossAccountPipelineRoles defaults', () => {
     expect(CrossAccountPipelineRoles.crossAccountRoleName()).toBe('cicd-cross-account');
     expect(CrossAccountPipelineRoles.cloudFormationRoleName('acme')).toBe('acme-cloudformation');
     expect(CrossAccountPipelineRoles.buildRoleName()).toBe('cicd-build');
-    for (const name of ['cicd-cross-account', 'cicd-cloudformation', 'cicd-build']) {
-      expect(role(template, name).PermissionsBoundary).toBeUndefined();
-    }
+  });
+
+  test('the baseline\'s boundary holds the CloudFormation and build roles, not the cross-account role', () => {
+    expect(CrossAccountPipelineRoles.permissionsBoundaryName()).toBe('cicd-permissions-boundary');
+    expect(CrossAccountPipelineRoles.permissionsBoundaryName('acme')).toBe('acme-permissions-boundary');
+    const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: 'cicd-permissions-boundary' } });
+    expect(Object.keys(policies)).toHaveLength(1);
+    const ref = { Ref: Object.keys(policies)[0] };
+    expect(role(template, 'cicd-cloudformation').PermissionsBoundary).toEqual(ref);
+    expect(role(template, 'cicd-build').PermissionsBoundary).toEqual(ref);
+    // it must pass the CloudFormation role, which the boundary forbids
+    expect(role(template, 'cicd-cross-account').PermissionsBoundary).toBeUndefined();
+  });
+
+  test('the boundary allows what identity policies allow, but the baseline\'s roles, itself, and principals without it', () => {
+    const policy: any = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0];
+    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    const boundaryArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/cicd-permissions-boundary']] };
+    const roleArn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/${name}`]] });
+    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
+      ['AllowWhatIdentityPoliciesAllow', 'Allow'],
+      ['LeaveBaselineRolesAlone', 'Deny'],
+      ['LeaveTheBoundaryAlone', 'Deny'],
+      ['KeepPermissionsBoundaries', 'Deny'],
+      ['CreateOnlyWithTheBoundary', 'Deny'],
+    ]);
+    expect(statements[0]).toMatchObject({ Action: '*', Resource: '*' });
+    // every role named cicd-*, at any path
+    expect(statements[1].Resource).toEqual([roleArn('cicd-*'), roleArn('*/cicd-*')]);
+    expect(statements[1].Action).toEqual(expect.arrayContaining(['iam:PassRole', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'sts:AssumeRole']));
+    expect(statements[2]).toMatchObject({ Action: ['iam:*PolicyVersion', 'iam:DeletePolicy', 'iam:TagPolicy', 'iam:UntagPolicy'], Resource: boundaryArn });
+    expect(statements[3]).toMatchObject({ Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'], Resource: '*' });
+    expect(statements[4]).toMatchObject({
+      Action: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
+      Condition: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    });
+  });
+
+  test('the boundary fits the managed-policy quota with room to spare', () => {
+    const policy: any = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0];
+    const document = resolveIntrinsics<any>(policy.Properties.PolicyDocument, { account: '222222222222', region: 'eu-west-1', partition: 'aws-us-gov' });
+    expect(JSON.stringify(document).length).toBeLessThan(6_144 / 2);
   });
 
   test('the cross-account role trusts the CICD account, over TLS only', () => {
@@ -115,14 +155,15 @@ describe('CrossAccountPipelineRoles defaults', () => {
     });
   });
 
-  test('the cross-account role reads and writes artifacts and reads templates, with the key found by alias', () => {
+  test('the cross-account role reads artifacts and templates, with the key found by alias, and writes nothing', () => {
     const statements = statementsOf(template, 'cicd-cross-account');
     const on = (bucket: string) => statements.find((s) => JSON.stringify(s.Resource).includes(bucket));
-    expect(on('cicd-artifacts-111111111111-eu-west-1').Action).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:ListBucket']));
-    expect(on('cicd-templates-111111111111-eu-west-1').Action).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation']);
+    const read = ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'];
+    expect(on('cicd-artifacts-111111111111-eu-west-1').Action).toEqual(read);
+    expect(on('cicd-templates-111111111111-eu-west-1').Action).toEqual(read);
     const key = statements.find((s) => s.Condition?.['ForAnyValue:StringEquals']?.['kms:ResourceAliases']);
     expect(key.Condition['ForAnyValue:StringEquals']['kms:ResourceAliases']).toBe('alias/cicd/artifacts');
-    expect(key.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+    expect(key.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
   });
 
   test('the CloudFormation role: PowerUserAccess plus IAM role management, read access to the store', () => {
@@ -133,11 +174,17 @@ describe('CrossAccountPipelineRoles defaults', () => {
     const statements = statementsOf(template, 'cicd-cloudformation');
     expect(statements.find((s) => s.Sid === 'ManageRolesAndPolicies').Action).toEqual(expect.arrayContaining(['iam:AttachRolePolicy', 'iam:PassRole']));
     expect(statements.find((s) => s.Sid === 'CreateRoles')).toMatchObject({ Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'], Resource: '*' });
-    expect(statements.find((s) => s.Sid === 'CreateRoles').Condition).toBeUndefined();
+    expect(statements.find((s) => s.Sid === 'CreateRoles').Condition).toEqual({
+      StringEquals: { 'iam:PermissionsBoundary': { Ref: expect.stringMatching(/^PipelineRolesPermissionsBoundary/) } },
+    });
     const leave = statements.find((s) => s.Sid === 'LeaveBaselineRolesAlone');
     expect(leave.Effect).toBe('Deny');
-    expect(leave.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/cicd-*']] });
-    expect(leave.Action).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy']));
+    expect(leave.Resource).toEqual(['cicd-*', '*/cicd-*'].map((name) =>
+      ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/${name}`]] })));
+    expect(leave.Action).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:PassRole']));
+    // held by the boundary's rules itself, whatever boundary it carries
+    expect(statements.find((s) => s.Sid === 'LeaveTheBoundaryAlone')).toMatchObject({ Effect: 'Deny', Resource: { Ref: expect.stringMatching(/^PipelineRolesPermissionsBoundary/) } });
+    expect(statements.find((s) => s.Sid === 'CreateOnlyWithTheBoundary')).toMatchObject({ Effect: 'Deny' });
     expect(actionsOf(statements)).not.toContain('s3:PutObject');
     expect(actionsOf(statements)).toContain('s3:GetObject');
   });
@@ -145,13 +192,15 @@ describe('CrossAccountPipelineRoles defaults', () => {
   test('the build role: logs, VPC interfaces, stack reads, reports, and the store (which the original forgot)', () => {
     const statements = statementsOf(template, 'cicd-build');
     const sids = statements.map((s) => s.Sid).filter(Boolean);
-    expect(sids).toEqual(['WriteLogs', 'UseVpcNetworkInterfaces', 'LetCodeBuildUseNetworkInterfaces', 'ReadStacks', 'WriteBuildReports']);
+    expect(sids).toEqual(['WriteLogs', 'UseVpcNetworkInterfaces', 'LetCodeBuildUseNetworkInterfaces', 'ReadStacks', 'WriteBuildReports', 'NeverPassBaselineRoles']);
+    expect(statements.find((s) => s.Sid === 'NeverPassBaselineRoles')).toMatchObject({ Effect: 'Deny', Action: 'iam:PassRole' });
     const reports = statements.find((s) => s.Sid === 'WriteBuildReports');
     expect(reports.Condition).toBeUndefined();
     expect(statements.find((s) => s.Sid === 'LetCodeBuildUseNetworkInterfaces').Condition)
       .toEqual({ StringEquals: { 'ec2:AuthorizedService': 'codebuild.amazonaws.com' } });
     const actions = actionsOf(statements);
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 'kms:Decrypt']));
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 'kms:Decrypt']));
+    expect(actions).not.toContain('s3:PutObject');
   });
 
   test('outputs the name, ARN and unique ID of every role', () => {
@@ -160,6 +209,7 @@ describe('CrossAccountPipelineRoles defaults', () => {
       'BuildRoleArn', 'BuildRoleId', 'BuildRoleName',
       'CloudFormationRoleArn', 'CloudFormationRoleId', 'CloudFormationRoleName',
       'CrossAccountRoleArn', 'CrossAccountRoleId', 'CrossAccountRoleName',
+      'PermissionsBoundaryArn',
     ]);
     template.hasOutput('*', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineRolesCrossAccountRole'), 'RoleId'] } });
   });
@@ -193,7 +243,11 @@ describe('CrossAccountPipelineRoles overrides', () => {
     const statements = statementsOf(template, 'cicd-cloudformation');
     expect(statements.find((s) => s.Sid === 'CreateRoles').Condition)
       .toEqual({ StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::222222222222:policy/cicd-boundary' } });
-    expect(statements.find((s) => s.Sid === 'KeepPermissionsBoundaries')).toMatchObject({ Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary' });
+    expect(statements.find((s) => s.Sid === 'KeepPermissionsBoundaries'))
+      .toMatchObject({ Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'] });
+    expect(statements.find((s) => s.Sid === 'LeaveTheBoundaryAlone')).toMatchObject({ Effect: 'Deny', Resource: 'arn:aws:iam::222222222222:policy/cicd-boundary' });
+    // the given boundary replaces the baseline's
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
   });
 
   test('role-name prefix', () => {
@@ -203,7 +257,7 @@ describe('CrossAccountPipelineRoles overrides', () => {
     role(template, 'team-a-build');
   });
 
-  test('CloudFormation managed policies replace the default', () => {
+  test('CloudFormation managed policies replace PowerUserAccess, and keep the IAM role management beside them', () => {
     const app = new App();
     const stack = new Stack(app, 'Nonprod', { env: NONPROD_ENV });
     new CrossAccountPipelineRoles(stack, 'PipelineRoles', {
@@ -214,7 +268,7 @@ describe('CrossAccountPipelineRoles overrides', () => {
     const template = Template.fromStack(stack);
     expect(JSON.stringify(role(template, 'cicd-cloudformation').ManagedPolicyArns)).toMatch(/AWSLambda_FullAccess/);
     expect(JSON.stringify(role(template, 'cicd-cloudformation').ManagedPolicyArns)).not.toMatch(/PowerUserAccess/);
-    expect(statementsOf(template, 'cicd-cloudformation').find((s) => s.Sid === 'ManageRolesAndPolicies')).toBeUndefined();
+    expect(statementsOf(template, 'cicd-cloudformation').find((s) => s.Sid === 'ManageRolesAndPolicies')).toMatchObject({ Effect: 'Allow' });
     // the guardrails stay, whatever the managed policies allow
     expect(statementsOf(template, 'cicd-cloudformation').find((s) => s.Sid === 'LeaveBaselineRolesAlone')).toMatchObject({ Effect: 'Deny' });
   });
@@ -229,15 +283,65 @@ describe('CrossAccountPipelineRoles overrides', () => {
       cloudFormationManagedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
     });
     const statements = statementsOf(Template.fromStack(stack), 'cicd-cloudformation');
-    expect(statements.find((s) => s.Sid === 'CreateRolesOnlyWithTheBoundary')).toEqual({
-      Sid: 'CreateRolesOnlyWithTheBoundary',
+    expect(statements.find((s) => s.Sid === 'CreateOnlyWithTheBoundary')).toEqual({
+      Sid: 'CreateOnlyWithTheBoundary',
       Effect: 'Deny',
-      Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
+      Action: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
       Resource: '*',
       Condition: { StringNotEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::222222222222:policy/cicd-boundary' } },
     });
     expect(statements.find((s) => s.Sid === 'KeepPermissionsBoundaries')).toMatchObject({ Effect: 'Deny' });
     expect(statements.find((s) => s.Sid === 'LeaveBaselineRolesAlone')).toMatchObject({ Effect: 'Deny' });
+  });
+
+  test('cloudFormationIamManagement: false leaves the CloudFormation role its managed policies and guardrails only', () => {
+    const { template } = layout({ cloudFormationIamManagement: false });
+    const statements = statementsOf(template, 'cicd-cloudformation');
+    expect(statements.find((s) => s.Sid === 'ManageRolesAndPolicies')).toBeUndefined();
+    expect(statements.find((s) => s.Sid === 'CreateRoles')).toBeUndefined();
+    expect(statements.find((s) => s.Sid === 'LeaveBaselineRolesAlone')).toMatchObject({ Effect: 'Deny' });
+  });
+
+  test('withoutPermissionsBoundary: no boundary anywhere, the guardrails on the baseline\'s roles remain', () => {
+    const { template, roles } = layout({ withoutPermissionsBoundary: true });
+    expect(roles.permissionsBoundary).toBeUndefined();
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    for (const name of ['cicd-cross-account', 'cicd-cloudformation', 'cicd-build']) {
+      expect(role(template, name).PermissionsBoundary).toBeUndefined();
+    }
+    const statements = statementsOf(template, 'cicd-cloudformation');
+    expect(statements.find((s) => s.Sid === 'CreateRoles').Condition).toBeUndefined();
+    expect(statements.find((s) => s.Sid === 'CreateOnlyWithTheBoundary')).toBeUndefined();
+    expect(statements.find((s) => s.Sid === 'LeaveBaselineRolesAlone').Action).toContain('iam:PassRole');
+    expect(statementsOf(template, 'cicd-build').find((s) => s.Sid === 'NeverPassBaselineRoles')).toMatchObject({ Effect: 'Deny' });
+  });
+
+  test('protectedRoleNames: a read-only role with a custom name is off limits too, at any path', () => {
+    const { template } = layout({ protectedRoleNames: ['inventory-read-only', 'cdk-*'] });
+    const arns = JSON.stringify(statementsOf(template, 'cicd-cloudformation').find((s) => s.Sid === 'LeaveBaselineRolesAlone').Resource);
+    const boundary = JSON.stringify(Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0]);
+    const build = JSON.stringify(statementsOf(template, 'cicd-build').find((s) => s.Sid === 'NeverPassBaselineRoles').Resource);
+    for (const text of [arns, boundary, build]) {
+      for (const name of [':role/inventory-read-only"', ':role/*/inventory-read-only"', ':role/cdk-*"', ':role/*/cdk-*"', ':role/cicd-*"']) {
+        expect(text).toContain(name);
+      }
+    }
+  });
+
+  test('a boundary over the managed-policy quota fails synth with its size', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Nonprod', { env: NONPROD_ENV });
+    const protectedRoleNames = Array.from({ length: 60 }, (_, i) => `some-application-role-with-a-long-name-${i}`);
+    new CrossAccountPipelineRoles(stack, 'PipelineRoles', { cicdAccountId: '111111111111', artifactStore: importedStore(stack), protectedRoleNames });
+    expect(() => app.synth()).toThrow(/The permissions boundary Nonprod\/PipelineRoles\/PermissionsBoundary is \d+ characters \(whitespace removed\), over the IAM quota of 6144 for a managed policy\. List fewer protectedRoleNames/);
+  });
+
+  test('canWriteArtifacts lets the cross-account and build roles write artifacts; the CloudFormation role still reads', () => {
+    const { template } = layout({ canWriteArtifacts: true });
+    for (const name of ['cicd-cross-account', 'cicd-build']) {
+      expect(actionsOf(statementsOf(template, name))).toEqual(expect.arrayContaining(['s3:PutObject', 'kms:GenerateDataKey*']));
+    }
+    expect(actionsOf(statementsOf(template, 'cicd-cloudformation'))).not.toContain('s3:PutObject');
   });
 
   test('a stack-name prefix limits the stacks the cross-account role may touch', () => {
@@ -295,6 +399,10 @@ describe('CrossAccountPipelineRoles validation', () => {
     ['prefix too long', { roleNamePrefix: 'x'.repeat(51) }, /roleNamePrefix: got "x{51}"; allowed: .*at most 50 characters/],
     ['prefix characters', { roleNamePrefix: 'team a' }, /roleNamePrefix: got "team a"/],
     ['stack-name prefix', { stackNamePrefix: '1app' }, /stackNamePrefix: got "1app"/],
+    ['no boundary and a boundary', { withoutPermissionsBoundary: true, permissionsBoundary: iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess') },
+      /withoutPermissionsBoundary: got true; allowed: false or omitted when permissionsBoundary is given/],
+    ['empty protected names', { protectedRoleNames: [] }, /protectedRoleNames: got \[\]; allowed: at least one role name/],
+    ['protected name with a path', { protectedRoleNames: ['ops/inventory'] }, /protectedRoleNames\[0\]: got "ops\/inventory"; allowed: an IAM role name/],
     ['too many managed policies', { cloudFormationManagedPolicies: Array.from({ length: 11 }, () => iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')) }, /cloudFormationManagedPolicies: got "11 policies"; allowed: at most 10/],
   ] as Array<[string, Partial<CrossAccountPipelineRolesProps>, RegExp]>)('%s', (_, props, pattern) => {
     const { stack, run } = attempt(props);

@@ -8,23 +8,19 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CrossReadOnlyRole, CrossReadOnlyRoleProps } from '../src';
+import { DATA_READ_ACTIONS, DATA_READS_ON_RESOURCES } from './fixtures/read-only-data-reads';
 import { awsManagedPolicyDocument } from './util/aws-managed-policies';
 import { resolveIntrinsics } from './util/resolve-intrinsics';
 import { DENIED_DATA_READS } from '../src/private/read-only-actions';
+import { actionMatches } from '../src/private/validation';
 
 const CICD = '111111111111';
 const NONPROD = '222222222222';
 const REGION = 'eu-west-1';
 const ROLE_ARN = `arn:aws:iam::${NONPROD}:role/cicd-read-only`;
 
-/** The concrete actions behind the deny list's wildcard entries. */
-const WILDCARD_EXPANSIONS: Record<string, string[]> = {
-  'ssm:GetParameter*': ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'],
-  'athena:GetQueryResults*': ['athena:GetQueryResults', 'athena:GetQueryResultsStream'],
-};
-
-/** Every data-read action the role must be denied. */
-const DATA_READS = DENIED_DATA_READS.flatMap((d) => WILDCARD_EXPANSIONS[d.action] ?? [d.action]);
+/** Every data-read action the role must be denied, from the fixture (not from the list under test). */
+const DATA_READS = DATA_READ_ACTIONS;
 
 /** Discovery a CI/CD account relies on (CDK context lookups, inventories, tagging API). */
 const DISCOVERY = [
@@ -87,12 +83,12 @@ function withoutDeny(s: Synthesized): SimulationIdentityPolicy[] {
 }
 
 /** Runs one request by the role in its own account; returns the overall result over every resource type. */
-async function decide(identityPolicies: SimulationIdentityPolicy[], action: string): Promise<string> {
+async function decide(identityPolicies: SimulationIdentityPolicy[], action: string, resource = '*'): Promise<string> {
   const simulation: Simulation = {
     request: {
       principal: ROLE_ARN,
       action,
-      resource: { resource: '*', accountId: NONPROD },
+      resource: { resource, accountId: NONPROD },
       contextVariables: {},
     },
     identityPolicies,
@@ -160,6 +156,20 @@ describe('CrossReadOnlyRole, evaluated by an IAM policy engine', () => {
     expectAll(await decideAll(deployed.identityPolicies, DATA_READS), 'ExplicitlyDenied');
   });
 
+  test('actions that read data on some resources are denied there, and still discover the others', async () => {
+    for (const { action, resource, discovery } of DATA_READS_ON_RESOURCES) {
+      expect([resource, await decide(deployed.identityPolicies, action, resource)]).toEqual([resource, 'ExplicitlyDenied']);
+      expect([discovery, await decide(deployed.identityPolicies, action, discovery)]).toEqual([discovery, 'Allowed']);
+    }
+  });
+
+  test('every entry of the deny list stands for at least one request of the fixture', () => {
+    const uncovered = DENIED_DATA_READS.filter((d) => d.resources
+      ? !DATA_READS_ON_RESOURCES.some((r) => r.action === d.action)
+      : !DATA_READS.some((a) => actionMatches(d.action, a)));
+    expect(uncovered).toEqual([]);
+  });
+
   test('the deny wins over ReadOnlyAccess and SecurityAudit attached later', async () => {
     // GIVEN a role that someone also gave the AWS managed policies that read data
     const widened = synth({}, ['ReadOnlyAccess', 'SecurityAudit']);
@@ -170,12 +180,16 @@ describe('CrossReadOnlyRole, evaluated by an IAM policy engine', () => {
     expectAll(await decideAll(widened.identityPolicies, DATA_READS), 'ExplicitlyDenied');
   });
 
-  test('of the data reads, ViewOnlyAccess alone allows only user attributes and user data, which the deny removes', async () => {
+  test('of the data reads, ViewOnlyAccess alone allows user attributes, user data, log tails, presigned URLs and transcripts, which the deny removes', async () => {
     const viewOnly = deployed.identityPolicies.filter((p) => p.name.endsWith('/ViewOnlyAccess'));
     expect(viewOnly).toHaveLength(1);
     const results = await decideAll(viewOnly, DATA_READS);
     expect(Object.keys(results).filter((a) => results[a] === 'Allowed')).toEqual([
       'cognito-idp:ListUsers', 'cognito-idp:ListUsersInGroup', 'ec2:DescribeInstanceAttribute', 'autoscaling:DescribeLaunchConfigurations',
+      'ec2:DescribeSpotInstanceRequests', 'ec2:DescribeSpotFleetRequests',
+      'codedeploy:BatchGetDeploymentTargets', 'codedeploy:GetDeploymentTarget', 'codedeploy:BatchGetDeploymentInstances', 'codedeploy:GetDeploymentInstance',
+      'devicefarm:ListArtifacts', 'devicefarm:ListUploads', 'devicefarm:ListSamples', 'devicefarm:ListTestGridSessionArtifacts',
+      'connect:ListRealtimeContactAnalysisSegments', 'connect:ListContactReferences', 'lex:GetUtterancesView',
     ]);
   });
 

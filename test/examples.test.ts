@@ -94,6 +94,28 @@ describe('reference app details', () => {
     expect(() => readConfig((k) => ({ organizationId: 'org-1' } as Context)[k], {})).toThrow(/organizationId: got "org-1"/);
     expect(() => readConfig((k) => ({ organizationId: 'o-a1b2c3d4e5', narrowing: 'role-ids' } as Context)[k], {}))
       .toThrow(/narrowing: got "role-ids" with organizationId/);
+    expect(() => readConfig((k) => ({ artifactWriters: 'nonprod,staging' } as Context)[k], {})).toThrow(/artifactWriters: got "staging"; allowed: target names \(nonprod, prod\)/);
+  });
+
+  test('the sample application\'s roles carry the baseline\'s permissions boundary', () => {
+    const template = Template.fromStack(build({}).baseline.sampleApp);
+    const roles = Object.values<any>(template.findResources('AWS::IAM::Role'));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      expect(role.Properties.PermissionsBoundary).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/cicd-permissions-boundary']],
+      });
+    }
+  });
+
+  test('artifactWriters: a writer writes through its cross-account and build roles only; readOnlyRoleName is protected by name', () => {
+    const { baseline } = build({ artifactWriters: 'nonprod', readOnlyRoleName: 'inventory-read-only' });
+    const store = JSON.stringify(Template.fromStack(baseline.store).toJSON());
+    expect(store).toContain('"aws:PrincipalArn":["arn:aws:iam::222222222222:role/cicd-cross-account","arn:aws:iam::222222222222:role/cicd-build"]');
+    expect(store).not.toContain('777777777777:role/cicd-build');
+    const nonprod = JSON.stringify(Template.fromStack(baseline.targets[0]).toJSON());
+    expect(nonprod).toContain(':role/inventory-read-only');
+    expect(nonprod).toContain('"RoleName":"inventory-read-only"');
   });
 
   test('every acknowledgement is used, and listed with its reason in the README', () => {

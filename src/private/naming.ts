@@ -51,6 +51,11 @@ export function buildRoleName(prefix: string = DEFAULT_ROLE_NAME_PREFIX): string
   return `${prefix}${BUILD_SUFFIX}`;
 }
 
+/** The baseline's permissions boundary (a managed policy) in a target account. */
+export function permissionsBoundaryName(prefix: string = DEFAULT_ROLE_NAME_PREFIX): string {
+  return `${prefix}-permissions-boundary`;
+}
+
 /** The read-only role's name when `roleName` is not given. */
 export const DEFAULT_READ_ONLY_ROLE_NAME = 'cicd-read-only';
 

@@ -13,6 +13,13 @@ export interface DeniedDataRead {
   readonly action: string;
   /** What the action would reveal. */
   readonly reason: string;
+  /**
+   * Deny the action only on these resources (`${Partition}` and `${Account}` stand for the
+   * partition and the account), for an action that reads data on some resources and
+   * discovers others.
+   * @default - every resource
+   */
+  readonly resources?: string[];
 }
 
 /**
@@ -149,6 +156,32 @@ export const DENIED_DATA_READS: DeniedDataRead[] = [
   { action: 'ec2:DescribeLaunchTemplateVersions', reason: 'EC2 launch template versions, including their user data' },
   { action: 'ec2:GetInstanceUefiData', reason: 'the UEFI variable store of EC2 instances' },
   { action: 'autoscaling:DescribeLaunchConfigurations', reason: 'Auto Scaling launch configurations, including their user data' },
+  // Responses of calls that ViewOnlyAccess allows, or discovery used to, that hold the data
+  { action: 'ec2:DescribeSpotInstanceRequests', reason: 'Spot Instance requests, including the user data of their launch specification' },
+  { action: 'ec2:DescribeSpotFleetRequests', reason: 'Spot Fleet requests, including the user data of their launch specifications' },
+  { action: 'cloudformation:DescribeStackEvents', reason: 'the properties of each resource as deployed, the same content as the template (GetTemplate)' },
+  { action: 'cloudformation:DescribeStackResource', reason: 'the Metadata of a resource from the template (cfn-init files and commands), the same content as GetTemplate' },
+  { action: 'codedeploy:BatchGetDeploymentTargets', reason: 'the log tails of deployment lifecycle events' },
+  { action: 'codedeploy:GetDeploymentTarget', reason: 'the log tails of deployment lifecycle events' },
+  { action: 'codedeploy:BatchGetDeploymentInstances', reason: 'the log tails of deployment lifecycle events on instances' },
+  { action: 'codedeploy:GetDeploymentInstance', reason: 'the log tails of deployment lifecycle events on an instance' },
+  { action: 'devicefarm:ListArtifacts', reason: 'presigned URLs that download the files, logs and screenshots of Device Farm test runs' },
+  { action: 'devicefarm:ListUploads', reason: 'presigned URLs of the apps and test packages uploaded to Device Farm' },
+  { action: 'devicefarm:ListSamples', reason: 'presigned URLs of the performance samples of Device Farm test runs' },
+  { action: 'devicefarm:ListTestGridSessionArtifacts', reason: 'presigned URLs of the videos and logs of Device Farm browser test sessions' },
+  { action: 'connect:ListRealtimeContactAnalysisSegments', reason: 'transcripts of Amazon Connect contacts, as they happen' },
+  { action: 'connect:ListContactReferences', reason: 'the references recorded on Amazon Connect contacts (attachments, links, values)' },
+  { action: 'lex:GetUtterancesView', reason: 'what users said to Amazon Lex bots (utterances)' },
+  {
+    action: 'apigateway:GET',
+    reason: 'API key values, on the API keys and usage-plan keys only (GET on other API Gateway paths still discovers APIs)',
+    resources: [
+      'arn:${Partition}:apigateway:*::/apikeys',
+      'arn:${Partition}:apigateway:*::/apikeys/*',
+      'arn:${Partition}:apigateway:*::/usageplans/*/keys',
+      'arn:${Partition}:apigateway:*::/usageplans/*/keys/*',
+    ],
+  },
 ];
 
 /**
@@ -168,9 +201,7 @@ export const DISCOVERY_ACTIONS: string[] = [
   'resource-groups:ListGroups',
   'resource-groups:SearchResources',
   'resource-explorer-2:Search',
-  'cloudformation:DescribeStackResource',
   'cloudformation:DescribeStackResources',
-  'cloudformation:DescribeStackEvents',
   'cloudformation:GetTemplateSummary',
   'ssm:DescribeParameters',
   'secretsmanager:ListSecrets',

@@ -31,6 +31,10 @@ export interface GrantSpec {
   readonly sid: string;
   readonly actions: string[];
   readonly resources: string[];
+  /** Only these targets (of the audience, possibly narrowed otherwise). @default - every target */
+  readonly targets?: TargetAccount[];
+  /** Whether the organization (when given) is admitted too. @default true */
+  readonly organization?: boolean;
 }
 
 /**
@@ -61,7 +65,8 @@ export class TargetStatements {
   }
 
   public statements(spec: GrantSpec): iam.PolicyStatement[] {
-    const targets = this.crossAccountTargets;
+    const crossAccount = new Set(this.crossAccountTargets.map((t) => t.accountId));
+    const targets = spec.targets ? spec.targets.filter((t) => crossAccount.has(t.accountId)) : this.crossAccountTargets;
     const out: iam.PolicyStatement[] = [];
 
     const plain = targets.filter((t) => !t.roleIds && !t.roleArns);
@@ -80,7 +85,7 @@ export class TargetStatements {
       out.push(this.accountStatement(`${spec.sid}RoleArns`, spec, byArn, { ArnEquals: { 'aws:PrincipalArn': arns } }));
     }
     const { organizationId, organizationPaths } = this.audience;
-    if (organizationId || organizationPaths) {
+    if ((organizationId || organizationPaths) && (spec.organization ?? true)) {
       const conditions: Record<string, Record<string, unknown>> = {};
       if (organizationId) {
         conditions.StringEquals = { 'aws:PrincipalOrgID': organizationId };

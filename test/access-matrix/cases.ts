@@ -20,6 +20,10 @@ export const KEY_ALIAS = 'alias/cicd/artifacts';
 export const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${NONPROD}:key/0f0f0f0f-1111-2222-3333-444444444444`;
 /** Stands for the store's key ARN in a case's context; replaced by the synthesized key's ARN. */
 export const STORE_KEY_ARN = '${StoreKeyArn}';
+/** Stands for the boundary the sample application's role carries, as synthesized and deployed in non-prod. */
+export const SAMPLE_APP_BOUNDARY = '${SampleAppBoundaryArn}';
+/** The read-only role's name in the opt-ins mode, outside the roles' prefix. */
+export const CUSTOM_READ_ONLY_ROLE_NAME = 'inventory-read-only';
 /** The ECR repository the reference app's store holds in the access matrix (`-c imageRepositories=sample-app`). */
 export const IMAGE_REPOSITORY = 'sample-app';
 
@@ -46,11 +50,13 @@ export const TRUSTED_PIPELINE_ROLE_ARN = `arn:aws:iam::${CICD}:role/cicd-sample-
  * - `organization`: the pipeline roles by name in any account of the organization (`-c organizationId=…`);
  * - `single`: one account for everything (`-c layout=single`);
  * - `trusted-principals`: the account layout, with the cross-account role trusting one principal of
- *   the CICD account (`trustedPrincipalArns`) instead of the whole account.
+ *   the CICD account (`trustedPrincipalArns`) instead of the whole account;
+ * - `opt-ins`: the account layout, with non-prod writing artifacts (`-c artifactWriters=nonprod`) and
+ *   the read-only role under a name outside the prefix (`-c readOnlyRoleName=inventory-read-only`).
  */
-export type Mode = 'account' | 'role-ids' | 'role-arns' | 'organization' | 'single' | 'trusted-principals';
+export type Mode = 'account' | 'role-ids' | 'role-arns' | 'organization' | 'single' | 'trusted-principals' | 'opt-ins';
 
-export const MODES: Mode[] = ['account', 'role-ids', 'role-arns', 'organization', 'single', 'trusted-principals'];
+export const MODES: Mode[] = ['account', 'role-ids', 'role-arns', 'organization', 'single', 'trusted-principals', 'opt-ins'];
 
 /** The CDK context that builds the reference app in each mode (trusted-principals adds a construct prop). */
 export const MODE_CONTEXT: Record<Mode, Record<string, string>> = {
@@ -60,6 +66,7 @@ export const MODE_CONTEXT: Record<Mode, Record<string, string>> = {
   'organization': { organizationId: ORGANIZATION_ID },
   'single': { layout: 'single' },
   'trusted-principals': {},
+  'opt-ins': { artifactWriters: 'nonprod', readOnlyRoleName: CUSTOM_READ_ONLY_ROLE_NAME },
 };
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -86,6 +93,8 @@ export interface PrincipalSpec {
   readonly identity?: IdentitySource;
   /** For a service principal. */
   readonly service?: string;
+  /** The target whose baseline permissions boundary holds the principal. @default - the role's own, if any */
+  readonly boundaryOf?: string;
 }
 
 export const PRINCIPALS = {
@@ -157,6 +166,15 @@ export const PRINCIPALS = {
     roleId: fakeRoleId('FOREIGNDEPLOYER'),
     identity: 'assume-any-role',
   },
+  nonprodCreatedRole: {
+    label: 'non-prod `my-service-role`, created through `cicd-cloudformation` with `AdministratorAccess` under the baseline\'s boundary',
+    kind: 'role',
+    account: NONPROD,
+    roleName: 'my-service-role',
+    roleId: fakeRoleId('NONPRODAPPROLE'),
+    identity: 'administrator',
+    boundaryOf: 'nonprod',
+  },
   cloudFormation: { label: 'CloudFormation service', kind: 'service', service: 'cloudformation.amazonaws.com' },
   codeBuild: { label: 'CodeBuild service', kind: 'service', service: 'codebuild.amazonaws.com' },
   lambda: { label: 'Lambda service', kind: 'service', service: 'lambda.amazonaws.com' },
@@ -205,6 +223,11 @@ export const RESOURCES = {
   nonprodSecret: { label: 'a non-prod secret' },
   nonprodParameter: { label: 'a non-prod SSM parameter' },
   nonprodAnything: { label: 'any non-prod resource' },
+  nonprodBoundary: { label: 'non-prod `cicd-permissions-boundary` (the baseline\'s boundary policy)' },
+  nonprodBaselineRoleOnPath: { label: 'non-prod role `team/cicd-deployer` (a `cicd-` name under a path)' },
+  nonprodCustomReadOnlyRole: { label: `non-prod \`${CUSTOM_READ_ONLY_ROLE_NAME}\` role (the read-only role under a custom name)` },
+  nonprodAppUser: { label: 'a non-prod IAM user' },
+  nonprodFunction: { label: 'a non-prod Lambda function' },
   imageRepository: { label: 'the store\'s ECR repository `sample-app`' },
 } satisfies Record<string, ResourceSpec>;
 
@@ -248,8 +271,8 @@ function pipelineRoleUsesStore(principal: PrincipalKey, who: string): CaseInput[
       resource: 'artifact',
       context: SSE_STORE_KEY,
       how: 'SSE-KMS with the store\'s key',
-      expected: 'Allowed',
-      description: `${who} uploads an artifact encrypted with the store's key, as CodePipeline does`,
+      expected: 'ImplicitlyDenied',
+      description: `${who} uploads an artifact encrypted with the store's key: targets read artifacts, the CICD account writes them (canWriteArtifacts is off)`,
     },
     {
       principal,
@@ -297,7 +320,7 @@ function otherRoleRefused(principal: PrincipalKey, who: string, why: string): Ca
   ];
 }
 
-const CASES: Record<Mode, CaseInput[]> = {
+const CASES: Partial<Record<Mode, CaseInput[]>> = {
   'account': [
     ...pipelineRoleUsesStore('nonprodPipeline', 'The non-prod cross-account role'),
     {
@@ -312,8 +335,8 @@ const CASES: Record<Mode, CaseInput[]> = {
       action: 's3:PutObject',
       resource: 'artifact',
       how: 'no encryption header (bucket default)',
-      expected: 'Allowed',
-      description: 'An upload that names no encryption is allowed: the bucket encrypts it with the store\'s key by default',
+      expected: 'ImplicitlyDenied',
+      description: 'An upload that names no encryption: refused too, targets write no artifact by default (containment/38 shows it allowed for a writer)',
     },
     {
       principal: 'nonprodPipeline',
@@ -333,8 +356,8 @@ const CASES: Record<Mode, CaseInput[]> = {
       principal: 'nonprodPipeline',
       action: 'kms:GenerateDataKey',
       resource: 'key',
-      expected: 'Allowed',
-      description: 'The non-prod cross-account role generates a data key, as S3 does for its SSE-KMS upload',
+      expected: 'ImplicitlyDenied',
+      description: 'The non-prod cross-account role generates a data key, as S3 would for an upload: targets only decrypt unless they write artifacts',
     },
     {
       principal: 'nonprodPipeline',
@@ -634,9 +657,9 @@ const CASES: Record<Mode, CaseInput[]> = {
       resource: 'prodArtifact',
       context: SSE_STORE_KEY,
       how: 'SSE-KMS with the store\'s key',
-      expected: 'Allowed',
-      description: 'The non-prod cross-account role overwrites an artifact of the prod stage: all targets share one artifacts bucket, '
-        + 'so a target can write what a later stage deploys (versioning keeps the earlier object)',
+      expected: 'ImplicitlyDenied',
+      description: 'The non-prod cross-account role overwrites an artifact of the prod stage: targets read, the CICD account writes, '
+        + 'so a target cannot change what a later stage deploys',
     },
     {
       principal: 'nonprodCloudFormation',
@@ -797,8 +820,8 @@ const CASES: Record<Mode, CaseInput[]> = {
       resource: 'artifact',
       context: SSE_STORE_KEY,
       how: 'SSE-KMS with the store\'s key',
-      expected: 'Allowed',
-      description: 'The pipeline role uploads an artifact',
+      expected: 'ImplicitlyDenied',
+      description: 'The cross-account role uploads an artifact: its grant reads artifacts unless canWriteArtifacts is set',
     },
     {
       principal: 'mainPipeline',
@@ -928,7 +951,8 @@ const GROUPS: CaseGroup[] = [
   {
     // What S3 does with each encryption header; the bucket policy must leave only the store's key.
     name: 'upload-encryption',
-    mode: 'account',
+    // Non-prod's cross-account role writes artifacts only where it opted in.
+    mode: 'opt-ins',
     cases: [
       uploadWith('no encryption header', {}, 'Allowed',
         'An upload that names no encryption: the bucket default (SSE-KMS with the store\'s key) applies'),
@@ -1078,8 +1102,434 @@ const GROUPS: CaseGroup[] = [
   },
 ];
 
-/** Every case, in table order. */
+const WITH_BASELINE_BOUNDARY = { 'iam:PermissionsBoundary': SAMPLE_APP_BOUNDARY };
+const WITH_OTHER_BOUNDARY = { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' };
+const PASS_TO_LAMBDA = { 'iam:PassedToService': 'lambda.amazonaws.com' };
+
+/**
+ * Containment (issue 13): a template deployed into a target cannot escape the baseline, and no
+ * stage can tamper with the artifacts another deploys. Chains: the CloudFormation role creates a
+ * role (refused without the baseline's boundary, allowed with it); the role so created, given
+ * AdministratorAccess by its template, tries each forbidden action and is refused, and still
+ * does ordinary work. Ids `containment/N`.
+ */
+const CONTAINMENT_CASES: Array<CaseInput & { readonly mode: Mode }> = [
+  // The CloudFormation role creates roles only under the baseline's boundary.
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:CreateRole',
+    resource: 'nonprodAppRole',
+    how: 'without a permissions boundary',
+    expected: 'ExplicitlyDenied',
+    description: 'A template creates a role without the baseline\'s boundary (which could then be given any permission): refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:CreateRole',
+    resource: 'nonprodAppRole',
+    context: WITH_BASELINE_BOUNDARY,
+    how: 'with the boundary the sample application\'s role carries',
+    expected: 'Allowed',
+    description: 'The sample application\'s role, as synthesized with iam.PermissionsBoundary.of(): it carries the baseline\'s boundary, so CloudFormation may create it',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:CreateRole',
+    resource: 'nonprodAppRole',
+    context: WITH_OTHER_BOUNDARY,
+    how: 'with another boundary (AdministratorAccess)',
+    expected: 'ExplicitlyDenied',
+    description: 'A role under a boundary other than the baseline\'s: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:PutRolePermissionsBoundary',
+    resource: 'nonprodAppRole',
+    context: WITH_OTHER_BOUNDARY,
+    how: 'another boundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The CloudFormation role replaces a role\'s boundary with a wider one: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:DeleteRolePermissionsBoundary',
+    resource: 'nonprodAppRole',
+    expected: 'ExplicitlyDenied',
+    description: 'The CloudFormation role removes the boundary of a role it created: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:CreateUser',
+    resource: 'nonprodAppUser',
+    how: 'without a permissions boundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The CloudFormation role creates a user without the boundary: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:CreatePolicyVersion',
+    resource: 'nonprodBoundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The CloudFormation role rewrites the boundary it is held by (a new default version): refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:SetDefaultPolicyVersion',
+    resource: 'nonprodBoundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The CloudFormation role switches the boundary to another version: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:PassRole',
+    resource: 'nonprodBuildRole',
+    context: PASS_TO_LAMBDA,
+    how: 'to Lambda',
+    expected: 'ExplicitlyDenied',
+    description: 'A template runs a function as the build role (with its store access): the CloudFormation role may not pass the baseline\'s roles',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:PassRole',
+    resource: 'nonprodPipelineRole',
+    context: PASS_TO_LAMBDA,
+    how: 'to Lambda',
+    expected: 'ExplicitlyDenied',
+    description: 'A template runs a function as the cross-account role: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:UpdateAssumeRolePolicy',
+    resource: 'nonprodBaselineRoleOnPath',
+    expected: 'ExplicitlyDenied',
+    description: 'A role named cicd-… under a path is the baseline\'s too: the denies cover every path',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:PassRole',
+    resource: 'nonprodAppRole',
+    context: PASS_TO_LAMBDA,
+    how: 'to Lambda',
+    expected: 'Allowed',
+    description: 'The CloudFormation role passes an application\'s own role to its function: ordinary work',
+  },
+  // The role created under the boundary, given AdministratorAccess by its template.
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:UpdateAssumeRolePolicy',
+    resource: 'nonprodPipelineRole',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role rewrites the cross-account role\'s trust policy: its boundary refuses it',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:DeleteRolePolicy',
+    resource: 'nonprodReadOnlyRole',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role deletes the read-only role\'s DenyDataReads: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:AttachRolePolicy',
+    resource: 'nonprodCloudFormationRole',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role attaches a policy to the CloudFormation role: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:PassRole',
+    resource: 'nonprodBuildRole',
+    context: PASS_TO_LAMBDA,
+    how: 'to Lambda',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role passes the build role to a function: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:PassRole',
+    resource: 'nonprodCloudFormationRole',
+    context: PASS_TO_CLOUDFORMATION,
+    how: 'to CloudFormation',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role deploys a stack of its own with the CloudFormation role: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'sts:AssumeRole',
+    resource: 'nonprodCloudFormationRole',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role assumes the CloudFormation role: refused by its boundary (and by the trust policy)',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:CreatePolicyVersion',
+    resource: 'nonprodBoundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role rewrites its own boundary: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:DeletePolicy',
+    resource: 'nonprodBoundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role deletes the boundary: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:TagPolicy',
+    resource: 'nonprodBoundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role tags the boundary (tags that conditions could test): refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:DeleteRolePermissionsBoundary',
+    resource: 'nonprodAppRole',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role removes its own boundary: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:CreateRole',
+    resource: 'nonprodAppRole',
+    how: 'without a permissions boundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role creates a role without the boundary: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:CreateUser',
+    resource: 'nonprodAppUser',
+    how: 'without a permissions boundary',
+    expected: 'ExplicitlyDenied',
+    description: 'The created role creates a user without the boundary: refused',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:CreateRole',
+    resource: 'nonprodAppRole',
+    context: WITH_BASELINE_BOUNDARY,
+    how: 'with the baseline\'s boundary',
+    expected: 'Allowed',
+    description: 'The created role creates a role under the same boundary: allowed, and held by the same rules',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 's3:PutObject',
+    resource: 'nonprodObject',
+    expected: 'Allowed',
+    description: 'The created role writes an object of a non-prod bucket: the boundary still lets it do ordinary work',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'lambda:InvokeFunction',
+    resource: 'nonprodFunction',
+    expected: 'Allowed',
+    description: 'The created role invokes a function: ordinary work',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:PutRolePolicy',
+    resource: 'nonprodAppRole',
+    expected: 'Allowed',
+    description: 'The created role changes the policy of an application role: ordinary work, outside the baseline',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodBuild',
+    action: 'iam:PassRole',
+    resource: 'nonprodCloudFormationRole',
+    context: PASS_TO_CLOUDFORMATION,
+    how: 'to CloudFormation',
+    expected: 'ExplicitlyDenied',
+    description: 'A build passes the CloudFormation role to deploy a stack of its own: the build role never passes the baseline\'s roles',
+  },
+  // Artifacts: the CICD account writes, targets read.
+  {
+    mode: 'account',
+    principal: 'nonprodAdmin',
+    action: 's3:PutObject',
+    resource: 'prodArtifact',
+    context: SSE_STORE_KEY,
+    how: 'SSE-KMS with the store\'s key',
+    expected: 'ImplicitlyDenied',
+    description: 'A compromised non-prod administrator overwrites the artifact the prod stage deploys: the store admits no target writer by default',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodAdmin',
+    action: 'kms:GenerateDataKey',
+    resource: 'key',
+    expected: 'ImplicitlyDenied',
+    description: 'The same administrator encrypts with the store\'s key: targets only decrypt',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 's3:PutObject',
+    resource: 'artifact',
+    context: SSE_STORE_KEY,
+    how: 'SSE-KMS with the store\'s key',
+    expected: 'ImplicitlyDenied',
+    description: 'The CloudFormation role writes an artifact: it reads artifacts and templates only',
+  },
+  {
+    mode: 'account',
+    principal: 'nonprodCloudFormation',
+    action: 's3:GetObject',
+    resource: 'template',
+    expected: 'Allowed',
+    description: 'The CloudFormation role reads a template',
+  },
+  {
+    mode: 'account',
+    principal: 'prodPipeline',
+    action: 's3:GetObject',
+    resource: 'prodArtifact',
+    expected: 'Allowed',
+    description: 'The prod cross-account role reads the artifact it deploys',
+  },
+  {
+    mode: 'account',
+    principal: 'prodPipeline',
+    action: 'kms:Decrypt',
+    resource: 'key',
+    expected: 'Allowed',
+    description: 'The prod cross-account role decrypts it',
+  },
+  // Opt-ins: non-prod writes artifacts; the read-only role has a custom name.
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodPipeline',
+    action: 's3:PutObject',
+    resource: 'artifact',
+    context: SSE_STORE_KEY,
+    how: 'SSE-KMS with the store\'s key',
+    expected: 'Allowed',
+    description: 'Non-prod opted in (canWriteArtifacts on the store\'s target and on its roles): its cross-account role writes an output artifact',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodPipeline',
+    action: 'kms:GenerateDataKey',
+    resource: 'key',
+    expected: 'Allowed',
+    description: 'And encrypts with the store\'s key, as S3 does for the upload',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodPipeline',
+    action: 's3:PutObject',
+    resource: 'artifact',
+    how: 'no encryption header (bucket default)',
+    expected: 'Allowed',
+    description: 'A writer\'s upload that names no encryption is allowed: the bucket encrypts it with the store\'s key by default',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodAdmin',
+    action: 's3:PutObject',
+    resource: 'prodArtifact',
+    context: SSE_STORE_KEY,
+    how: 'SSE-KMS with the store\'s key',
+    expected: 'ImplicitlyDenied',
+    description: 'A non-prod administrator of a writer target: only the roles in artifactWriterRoleArns write',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodBuild',
+    action: 's3:PutObject',
+    resource: 'artifact',
+    context: SSE_STORE_KEY,
+    how: 'SSE-KMS with the store\'s key',
+    expected: 'Allowed',
+    description: 'Its build role writes build output',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'prodPipeline',
+    action: 's3:PutObject',
+    resource: 'prodArtifact',
+    context: SSE_STORE_KEY,
+    how: 'SSE-KMS with the store\'s key',
+    expected: 'ImplicitlyDenied',
+    description: 'Prod did not opt in: its cross-account role still only reads',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'prodPipeline',
+    action: 's3:GetObject',
+    resource: 'artifact',
+    expected: 'Allowed',
+    description: 'Prod reads the artifacts non-prod wrote',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodCloudFormation',
+    action: 's3:PutObject',
+    resource: 'artifact',
+    context: SSE_STORE_KEY,
+    how: 'SSE-KMS with the store\'s key',
+    expected: 'ImplicitlyDenied',
+    description: 'The CloudFormation role of a writer, whose PowerUserAccess allows s3:PutObject, still cannot write: it is not in artifactWriterRoleArns',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:DeleteRolePolicy',
+    resource: 'nonprodCustomReadOnlyRole',
+    expected: 'ExplicitlyDenied',
+    description: `The read-only role named ${CUSTOM_READ_ONLY_ROLE_NAME} (listed in protectedRoleNames): the CloudFormation role may not remove its deny`,
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodCreatedRole',
+    action: 'iam:DeleteRolePolicy',
+    resource: 'nonprodCustomReadOnlyRole',
+    expected: 'ExplicitlyDenied',
+    description: 'Nor may a role created under the boundary',
+  },
+  {
+    mode: 'opt-ins',
+    principal: 'nonprodCloudFormation',
+    action: 'iam:PutRolePolicy',
+    resource: 'nonprodAppRole',
+    expected: 'Allowed',
+    description: 'The CloudFormation role still manages the roles of the stacks it deploys',
+  },
+];
+
+/** Every case, in table order: each mode's, then the groups appended after them. */
 export const ACCESS_MATRIX_CASES: AccessCase[] = [
-  ...MODES.flatMap((mode) => CASES[mode].map((c, i) => ({ id: `${mode}/${i + 1}`, mode, ...c }))),
+  ...MODES.flatMap((mode) => (CASES[mode] ?? []).map((c, i) => ({ id: `${mode}/${i + 1}`, mode, ...c }))),
   ...GROUPS.flatMap((g) => g.cases.map((c, i) => ({ id: `${g.name}/${i + 1}`, mode: g.mode, ...c }))),
+  ...CONTAINMENT_CASES.map((c, i) => ({ ...c, id: `containment/${i + 1}` })),
 ];

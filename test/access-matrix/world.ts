@@ -24,6 +24,7 @@ import {
   REGION,
   ResourceKey,
   ROLE_IDS,
+  SAMPLE_APP_BOUNDARY,
   STORE_KEY_ARN,
   TRUSTED_PIPELINE_ROLE_ARN,
 } from './cases';
@@ -57,6 +58,14 @@ export interface DeployedRole {
   /** Inline and attached policies, resolved; AWS managed ones by ARN, loaded on use. */
   readonly inlinePolicies: SimulationIdentityPolicy[];
   readonly managedPolicyArns: string[];
+  /** The role's permissions boundary, resolved, when it has one. */
+  readonly permissionsBoundary?: SimulationIdentityPolicy;
+}
+
+/** A managed policy the target stack creates (the baseline's permissions boundary). */
+export interface DeployedPolicy {
+  readonly arn: string;
+  readonly document: PolicyDocument;
 }
 
 export interface World {
@@ -70,7 +79,9 @@ export interface World {
   /** ECR repository policies, by repository name. */
   readonly repositoryPolicies: Record<string, PolicyDocument>;
   /** The roles of each target account, by target name, then role name. */
-  readonly targets: Record<string, { account: string; roles: Record<string, DeployedRole> }>;
+  readonly targets: Record<string, { account: string; roles: Record<string, DeployedRole>; boundary?: DeployedPolicy }>;
+  /** The permissions boundary the sample application's roles carry, as deployed in non-prod. */
+  readonly sampleAppBoundaryArn?: string;
 }
 
 function resourcesOfType(template: any, type: string): Array<[string, any]> {
@@ -103,12 +114,25 @@ function storeOf(stack: Stack) {
   };
 }
 
+/** The baseline's permissions boundary in a target stack, as deployed. */
+function boundaryOf(stack: Stack): DeployedPolicy | undefined {
+  const template = Template.fromStack(stack).toJSON();
+  const env = deployedValuesOf(template, { account: stack.account, region: stack.region });
+  const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy');
+  if (policies.length === 0) {
+    return undefined;
+  }
+  const [id, resource] = policies[0];
+  return { arn: env.refs![id], document: resolveIntrinsics<PolicyDocument>(resource.Properties.PolicyDocument, env) };
+}
+
 /** The roles of a target stack, as deployed. */
 function rolesOf(stack: Stack, roleIds: Record<string, string>): Record<string, DeployedRole> {
   const template = Template.fromStack(stack).toJSON();
   const byName = Object.fromEntries(Object.entries(ROLE_ID_KEYS).filter(([, key]) => roleIds[key]).map(([name, key]) => [name, roleIds[key]]));
   const env = deployedValuesOf(template, { account: stack.account, region: stack.region }, { roleIds: byName });
   const resolved = resolveIntrinsics<any>(template.Resources, env);
+  const boundary = boundaryOf(stack);
   const roles: Record<string, DeployedRole> = {};
   for (const [id] of resourcesOfType(template, 'AWS::IAM::Role')) {
     const props = resolved[id].Properties;
@@ -122,9 +146,17 @@ function rolesOf(stack: Stack, roleIds: Record<string, string>): Record<string, 
       trustPolicy: props.AssumeRolePolicyDocument,
       inlinePolicies: [...(props.Policies ?? []).map((p: any) => ({ name: p.PolicyName, policy: p.PolicyDocument })), ...attached],
       managedPolicyArns: props.ManagedPolicyArns ?? [],
+      permissionsBoundary: props.PermissionsBoundary ? boundaryDocument(boundary, props.PermissionsBoundary) : undefined,
     };
   }
   return roles;
+}
+
+function boundaryDocument(boundary: DeployedPolicy | undefined, arn: string): SimulationIdentityPolicy {
+  if (!boundary || boundary.arn !== arn) {
+    throw new Error(`access matrix: the permissions boundary ${arn} is not the baseline's ${boundary?.arn}`);
+  }
+  return { name: arn, policy: boundary.document };
 }
 
 /** Builds the reference app in a mode and reads back what would be deployed. */
@@ -138,8 +170,15 @@ export function buildWorld(mode: Mode): World {
   const targets: World['targets'] = {};
   for (const t of config.targets) {
     const stack = baseline.targets.find((s) => s.stackName === targetStackName(t.name))!;
-    targets[t.name] = { account: t.accountId, roles: rolesOf(stack, ROLE_IDS[t.name] ?? {}) };
+    targets[t.name] = { account: t.accountId, roles: rolesOf(stack, ROLE_IDS[t.name] ?? {}), boundary: boundaryOf(stack) };
   }
+  // The sample application's roles, deployed by the pipeline into non-prod.
+  const sampleApp = Template.fromStack(baseline.sampleApp).toJSON();
+  const sampleRoles = resourcesOfType(sampleApp, 'AWS::IAM::Role');
+  const nonprodAccount = config.targets[0].accountId;
+  const sampleAppBoundaryArn = sampleRoles.length > 0
+    ? resolveIntrinsics<string>(sampleRoles[0][1].Properties.PermissionsBoundary, { account: nonprodAccount, region: REGION })
+    : undefined;
   if (mode === 'trusted-principals') {
     // The cross-account role of non-prod, trusting only the CICD account's pipeline role.
     const stack = new Stack(new App(), targetStackName('nonprod'), { env: { account: NONPROD, region: REGION } });
@@ -149,10 +188,11 @@ export function buildWorld(mode: Mode): World {
       templatesBucketName: CicdArtifactStore.bucketName('cicd-templates', CICD, REGION),
     });
     new CrossAccountPipelineRoles(stack, 'PipelineRoles', { cicdAccountId: CICD, artifactStore, trustedPrincipalArns: [TRUSTED_PIPELINE_ROLE_ARN] });
-    targets.nonprod = { account: NONPROD, roles: rolesOf(stack, ROLE_IDS.nonprod) };
+    targets.nonprod = { account: NONPROD, roles: rolesOf(stack, ROLE_IDS.nonprod), boundary: boundaryOf(stack) };
   }
   return {
     mode,
+    sampleAppBoundaryArn,
     ...store,
     artifactsBucket: CicdArtifactStore.bucketName('cicd-artifacts', config.cicd.accountId, REGION),
     templatesBucket: CicdArtifactStore.bucketName('cicd-templates', config.cicd.accountId, REGION),
@@ -202,6 +242,23 @@ function identityPoliciesOf(world: World, spec: PrincipalSpec): SimulationIdenti
   return [...role.inlinePolicies, ...role.managedPolicyArns.map(managedPolicy)];
 }
 
+/** The permissions boundary that holds a principal: its own role's, or the baseline's of a target. */
+function boundaryPoliciesOf(world: World, spec: PrincipalSpec): SimulationIdentityPolicy[] {
+  if (spec.boundaryOf) {
+    const boundary = world.targets[spec.boundaryOf]?.boundary;
+    if (!boundary) {
+      throw new Error(`access matrix: target ${spec.boundaryOf} has no permissions boundary in mode ${world.mode}`);
+    }
+    return [{ name: boundary.arn, policy: boundary.document }];
+  }
+  const source = spec.identity;
+  if (source && typeof source !== 'string') {
+    const boundary = roleOf(world, source.target, spec.roleName!).permissionsBoundary;
+    return boundary ? [boundary] : [];
+  }
+  return [];
+}
+
 interface Resolved {
   readonly arn: string;
   readonly account: string;
@@ -216,6 +273,7 @@ const ROLE_RESOURCES: Partial<Record<ResourceKey, [string, string]>> = {
   nonprodBuildRole: ['nonprod', 'cicd-build'],
   nonprodReadOnlyRole: ['nonprod', 'cicd-read-only'],
   mainPipelineRole: ['main', 'cicd-cross-account'],
+  nonprodCustomReadOnlyRole: ['nonprod', 'inventory-read-only'],
 };
 
 function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
@@ -254,6 +312,19 @@ function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
       return { arn: `arn:aws:ssm:${REGION}:${NONPROD}:parameter/app/db-url`, account: NONPROD };
     case 'nonprodAnything':
       return { arn: '*', account: NONPROD };
+    case 'nonprodBoundary': {
+      const boundary = world.targets.nonprod?.boundary;
+      if (!boundary) {
+        throw new Error(`access matrix: non-prod has no permissions boundary in mode ${world.mode}`);
+      }
+      return { arn: boundary.arn, account: NONPROD };
+    }
+    case 'nonprodBaselineRoleOnPath':
+      return { arn: `arn:aws:iam::${NONPROD}:role/team/cicd-deployer`, account: NONPROD };
+    case 'nonprodAppUser':
+      return { arn: `arn:aws:iam::${NONPROD}:user/app-user`, account: NONPROD };
+    case 'nonprodFunction':
+      return { arn: `arn:aws:lambda:${REGION}:${NONPROD}:function:my-function`, account: NONPROD };
     default:
       throw new Error(`access matrix: unknown resource ${key}`);
   }
@@ -270,10 +341,23 @@ export interface Evaluation {
 export async function evaluate(world: World, c: AccessCase): Promise<Evaluation> {
   const spec: PrincipalSpec = PRINCIPALS[c.principal];
   const resource = resourceOf(world, c.resource, c.action);
-  const caseContext = Object.fromEntries(Object.entries(c.context ?? {}).map(([k, v]) => [k, v === STORE_KEY_ARN ? world.keyArn : v]));
+  const placeholder = (v: string | string[]) => {
+    if (v === STORE_KEY_ARN) {
+      return world.keyArn;
+    }
+    if (v === SAMPLE_APP_BOUNDARY) {
+      if (!world.sampleAppBoundaryArn) {
+        throw new Error(`${c.id}: the sample application has no role with a permissions boundary`);
+      }
+      return world.sampleAppBoundaryArn;
+    }
+    return v;
+  };
+  const caseContext = Object.fromEntries(Object.entries(c.context ?? {}).map(([k, v]) => [k, placeholder(v)]));
   const context: Record<string, string | string[]> = { 'aws:SecureTransport': 'true', ...resource.context };
   let principal: Simulation['request']['principal'];
   let identityPolicies: SimulationIdentityPolicy[] = [];
+  let permissionBoundaryPolicies: SimulationIdentityPolicy[] = [];
   if (spec.kind === 'anonymous') {
     principal = anonymousPrincipal;
   } else if (spec.kind === 'service') {
@@ -284,6 +368,7 @@ export async function evaluate(world: World, c: AccessCase): Promise<Evaluation>
     const roleId = spec.roleId ?? roleOf(world, (spec.identity as { target: string }).target, spec.roleName!).roleId;
     principal = `arn:aws:sts::${account}:assumed-role/${spec.roleName}/${session}`;
     identityPolicies = identityPoliciesOf(world, spec);
+    permissionBoundaryPolicies = boundaryPoliciesOf(world, spec);
     Object.assign(context, {
       'aws:PrincipalArn': `arn:aws:iam::${account}:role/${spec.roleName}`,
       'aws:userId': `${roleId}:${session}`,
@@ -296,6 +381,7 @@ export async function evaluate(world: World, c: AccessCase): Promise<Evaluation>
   const simulation: Simulation = {
     request: { principal, action: c.action, resource: { resource: resource.arn, accountId: resource.account }, contextVariables: context },
     identityPolicies,
+    permissionBoundaryPolicies: permissionBoundaryPolicies.length > 0 ? permissionBoundaryPolicies : undefined,
     resourcePolicy: resource.policy,
     serviceControlPolicies: [],
     resourceControlPolicies: [],

@@ -87,6 +87,11 @@ export function deployedValuesOf(template: { Resources?: Record<string, any> }, 
           attributes[`${logicalId}.RoleId`] = ids.roleIds?.[props.RoleName] ?? `AROA${digest(props.RoleName, 17).toUpperCase()}`;
         }
         break;
+      case 'AWS::IAM::ManagedPolicy':
+        if (typeof props.ManagedPolicyName === 'string') {
+          refs[logicalId] = `arn:${partition}:iam::${env.account}:policy${props.Path ?? '/'}${props.ManagedPolicyName}`;
+        }
+        break;
       case 'AWS::KMS::Key': {
         const hex = digest(logicalId, 32);
         const keyId = ids.keyIds?.[logicalId] ?? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

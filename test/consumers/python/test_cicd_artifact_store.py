@@ -73,6 +73,16 @@ def test_grant_read_write(stack):
     })
 
 
+def test_targets_read_and_writers_opt_in(stack):
+    CicdArtifactStore(stack, "Store", target_accounts=[
+        TargetAccount(name="nonprod", account_id=NONPROD, artifact_writer_role_arns=[f"arn:aws:iam::{NONPROD}:role/cicd-build"]),
+        TargetAccount(name="prod", account_id="777777777777"),
+    ])
+    template = Template.from_stack(stack)
+    sids = [s.get("Sid") for s in _key_statements(template)]
+    assert sids == ["AdministerKeyFromThisAccount", "UseKeyFromTargetsAccounts", "EncryptWithKeyFromWritersRoleArns"]
+
+
 def test_invalid_account_id_names_the_prop_and_value(stack):
     with pytest.raises(RuntimeError, match=r'targetAccounts\[0\]\.accountId: got "12345"'):
         CicdArtifactStore(stack, "Store", target_accounts=[TargetAccount(name="nonprod", account_id="12345")])

@@ -37,7 +37,7 @@ def test_cross_account_role_trusts_the_cicd_account_over_tls():
 def test_passes_only_the_cloudformation_role_to_cloudformation():
     _, _, template = _layout()
     statements = [s for p in template.find_resources("AWS::IAM::Policy").values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
-    passing = [s for s in statements if s.get("Action") == "iam:PassRole"]
+    passing = [s for s in statements if s.get("Action") == "iam:PassRole" and s["Effect"] == "Allow"]
     assert len(passing) == 1
     assert passing[0]["Condition"] == {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}}
 
@@ -45,3 +45,23 @@ def test_passes_only_the_cloudformation_role_to_cloudformation():
 def test_prefix_too_long_is_refused():
     with pytest.raises(RuntimeError, match=r"roleNamePrefix: got"):
         _layout(role_name_prefix="x" * 60)
+
+
+def test_the_baseline_boundary_holds_the_cloudformation_role_and_protects_named_roles():
+    _, roles, template = _layout(protected_role_names=["inventory-read-only"])
+    policies = template.find_resources("AWS::IAM::ManagedPolicy")
+    assert [p["Properties"]["ManagedPolicyName"] for p in policies.values()] == ["cicd-permissions-boundary"]
+    assert CrossAccountPipelineRoles.permissions_boundary_name() == "cicd-permissions-boundary"
+    assert roles.permissions_boundary is not None
+    cfn = next(r for r in template.find_resources("AWS::IAM::Role").values() if r["Properties"]["RoleName"] == "cicd-cloudformation")
+    assert cfn["Properties"]["PermissionsBoundary"] == {"Ref": next(iter(policies))}
+    assert ":role/inventory-read-only" in str(policies)
+
+
+def test_without_permissions_boundary_and_artifact_writers():
+    _, roles, template = _layout(without_permissions_boundary=True, can_write_artifacts=True)
+    assert roles.permissions_boundary is None
+    assert template.find_resources("AWS::IAM::ManagedPolicy") == {}
+    actions = [a for p in template.find_resources("AWS::IAM::Policy").values() for s in p["Properties"]["PolicyDocument"]["Statement"]
+               if s["Effect"] == "Allow" for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    assert "s3:PutObject" in actions

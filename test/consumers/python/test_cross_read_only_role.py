@@ -42,11 +42,11 @@ def test_denies_data_reads():
         "Policies": Match.array_with([{
             "PolicyName": "DenyDataReads",
             "PolicyDocument": Match.object_like({
-                "Statement": [Match.object_like({
+                "Statement": Match.array_with([Match.object_like({
                     "Effect": "Deny",
                     "Action": Match.array_with(["s3:GetObject", "secretsmanager:GetSecretValue", "kms:Decrypt"]),
                     "Resource": "*",
-                })],
+                })]),
             }),
         }]),
     })

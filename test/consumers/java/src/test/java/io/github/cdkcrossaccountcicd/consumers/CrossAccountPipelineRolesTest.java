@@ -55,6 +55,40 @@ class CrossAccountPipelineRolesTest {
     }
 
     @Test
+    void theBaselineBoundaryHoldsTheCloudFormationRole() {
+        App app = new App();
+        Stack target = stack(app, "Nonprod", NONPROD);
+        CrossAccountPipelineRoles roles = CrossAccountPipelineRoles.Builder.create(target, "PipelineRoles")
+                .cicdAccountId(CICD)
+                .artifactStore(CicdArtifactStore.fromCicdAccount(target, "Store",
+                        io.github.cdkcrossaccountcicd.CicdArtifactStoreLocation.builder().account(CICD).region("eu-west-1").build()))
+                .protectedRoleNames(List.of("inventory-read-only"))
+                .canWriteArtifacts(false)
+                .build();
+        Template template = Template.fromStack(target);
+        template.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("ManagedPolicyName", "cicd-permissions-boundary"));
+        template.hasResourceProperties("AWS::IAM::Role", Map.of(
+                "RoleName", "cicd-cloudformation",
+                "PermissionsBoundary", Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("^PipelineRolesPermissionsBoundary")))));
+        assertEquals("cicd-permissions-boundary", CrossAccountPipelineRoles.permissionsBoundaryName());
+        assertTrue(roles.getPermissionsBoundary() != null);
+    }
+
+    @Test
+    void noBoundaryAndABoundaryAreRefused() {
+        App app = new App();
+        Stack target = stack(app, "Nonprod", NONPROD);
+        RuntimeException error = assertThrows(RuntimeException.class, () -> CrossAccountPipelineRoles.Builder.create(target, "PipelineRoles")
+                .cicdAccountId(CICD)
+                .artifactStore(CicdArtifactStore.fromCicdAccount(target, "Store",
+                        io.github.cdkcrossaccountcicd.CicdArtifactStoreLocation.builder().account(CICD).region("eu-west-1").build()))
+                .withoutPermissionsBoundary(true)
+                .permissionsBoundary(software.amazon.awscdk.services.iam.ManagedPolicy.fromAwsManagedPolicyName("ReadOnlyAccess"))
+                .build());
+        assertTrue(error.getMessage().contains("withoutPermissionsBoundary: got true"), error.getMessage());
+    }
+
+    @Test
     void prefixTooLongIsRefused() {
         App app = new App();
         Stack target = stack(app, "Nonprod", NONPROD);

@@ -55,10 +55,10 @@ class CrossReadOnlyRoleTest {
                 "Policies", Match.arrayWith(List.of(Map.of(
                         "PolicyName", "DenyDataReads",
                         "PolicyDocument", Match.objectLike(Map.of(
-                                "Statement", List.of(Match.objectLike(Map.of(
+                                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
                                         "Effect", "Deny",
                                         "Action", Match.arrayWith(List.of("s3:GetObject", "secretsmanager:GetSecretValue", "kms:Decrypt")),
-                                        "Resource", "*"))))))))));
+                                        "Resource", "*")))))))))));
     }
 
     @Test
