@@ -1,5 +1,5 @@
-import { parseOptions } from '../../scripts/options';
 import { baselineAssembly } from './baseline-assembly';
+import { parseOptions } from '../../scripts/options';
 
 /** The store's template, as the deploy command synthesizes it. */
 function storeTemplate(argv: string[]): any {
