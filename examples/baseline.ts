@@ -4,8 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { BaselineConfig } from './config';
-import { acknowledgeNagFindings } from './nag';
+import { Account, BaselineConfig } from './config';
 import {
   CicdArtifactStore,
   CicdSettings,
@@ -74,7 +73,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
   });
 
-  const targets = config.targets.map((t) => {
+  const targets = (config.stacks === 'cicd' ? [] : config.targets).map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
     const readOnlyRoleName = config.readOnlyRoleName;
     new CrossAccountPipelineRoles(stack, 'PipelineRoles', {
@@ -91,12 +90,13 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   const settingsStack = new Stack(app, SETTINGS_STACK, props(config.cicd.accountId, 'CICD settings: SSM parameters that pipelines read'));
   new CicdSettings(settingsStack, 'Settings', {
     artifactStore: store,
-    targetAccounts: config.targets.map((t) => ({ name: t.name, accountId: t.accountId, ...config.roleIds[t.name] })),
+    targetAccounts: config.targets.map((t) => settingsTarget(config, t)),
   });
 
   const pipeline = new SamplePipelineStack(app, PIPELINE_STACK, {
     ...props(config.cicd.accountId, 'Sample pipeline that deploys a tiny stack through the baseline'),
-    targetNames: config.targets.map((t) => t.name),
+    // A pipeline has at most 50 stages: the sample deploys to the first two targets.
+    targets: config.targets.slice(0, 2),
   });
   pipeline.addDependency(settingsStack);
 
@@ -115,8 +115,13 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   });
   greeting.grantRead(reader);
 
-  acknowledgeNagFindings([storeStack, ...targets, settingsStack, pipeline, sampleApp]);
   return { store: storeStack, targets, settings: settingsStack, pipeline, sampleApp };
+}
+
+/** What the settings publish about one target: its ID, and its roles' unique IDs once known. */
+function settingsTarget(config: BaselineConfig, t: Account): TargetAccount {
+  const ids = Object.values(config.roleIds[t.name] ?? {});
+  return ids.length > 0 ? { name: t.name, accountId: t.accountId, roleIds: ids } : { name: t.name, accountId: t.accountId };
 }
 
 /** How the store admits one target, by the configured narrowing. */
@@ -139,13 +144,14 @@ function storeTarget(config: BaselineConfig, name: string, accountId: string): T
 }
 
 interface SamplePipelineStackProps extends StackProps {
-  readonly targetNames: string[];
+  readonly targets: Account[];
 }
 
 /**
  * A pipeline in the CICD account that takes the sample app's template from the templates
  * bucket and deploys it to every target account in turn, with a manual approval before the
- * last one. It finds the store and the target roles through the published settings.
+ * last one. It finds the store through the published settings, and names the target roles
+ * by their deterministic names.
  */
 class SamplePipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: SamplePipelineStackProps) {
@@ -171,11 +177,11 @@ class SamplePipelineStack extends Stack {
         trigger: actions.S3Trigger.NONE,
       })],
     });
-    props.targetNames.forEach((name, i) => {
-      const roles = TargetAccountRoles.fromSsmParameters(this, `${name}Roles`, name);
-      const last = i === props.targetNames.length - 1 && i > 0;
+    props.targets.forEach((target, i) => {
+      const roles = TargetAccountRoles.fromTargetAccount(this, `${target.name}Roles`, target);
+      const last = i === props.targets.length - 1 && i > 0;
       pipeline.addStage({
-        stageName: `Deploy-${name}`,
+        stageName: `Deploy-${target.name}`,
         actions: [
           ...(last ? [new actions.ManualApprovalAction({ actionName: 'Approve', runOrder: 1 })] : []),
           new actions.CloudFormationCreateUpdateStackAction({

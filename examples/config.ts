@@ -31,6 +31,8 @@ export interface BaselineConfig {
   readonly artifactWriters: string[];
   /** The read-only role's name, when not the default `cicd-read-only`. */
   readonly readOnlyRoleName?: string;
+  /** Whether to build the target accounts' stacks too (`all`), or the CICD account's only (`cicd`, for measuring). */
+  readonly stacks: 'all' | 'cicd';
   /**
    * The store's ECR repositories for container images (`imageRepositories=a,b`); none by
    * default, so the default layout needs no container registry.
@@ -49,6 +51,8 @@ const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
  * `organizationId=o-…` admits the pipeline roles of the organization's accounts instead of
  * listing the target accounts. `artifactWriters=nonprod,…` lets those targets write artifacts;
  * `readOnlyRoleName=…` names the read-only role (the pipeline roles then protect it by name).
+ * `targetCount=N` adds generated targets after non-prod and prod,
+ * up to N, and `stacks=cicd` leaves out the target accounts' stacks (both for the benchmark).
  */
 export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env): BaselineConfig {
   const get = (key: string, envName: string, fallback: string) => context(key) ?? env[envName] ?? fallback;
@@ -68,6 +72,14 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
       { name: 'nonprod', accountId: get('nonprodAccount', 'NONPROD_ACCOUNT', '222222222222') },
       { name: 'prod', accountId: get('prodAccount', 'PROD_ACCOUNT', '777777777777') },
     ];
+  const count = get('targetCount', 'CICD_TARGET_COUNT', String(targets.length));
+  if (!/^\d+$/.test(count) || Number(count) < targets.length || Number(count) > 5000 || (layout === 'single' && Number(count) !== 1)) {
+    throw new Error(`targetCount: got ${JSON.stringify(count)}; allowed: a number of target accounts from ${targets.length} to 5000 (three-account layout only)`);
+  }
+  // More targets, for measuring scale: target-3 in 300000000003, and so on.
+  for (let i = targets.length + 1; i <= Number(count); i++) {
+    targets.push({ name: `target-${i}`, accountId: String(300000000000 + i) });
+  }
   for (const account of [{ name: 'cicd', accountId: cicd }, ...targets]) {
     if (!ACCOUNT.test(account.accountId)) {
       throw new Error(`${account.name}Account: got ${JSON.stringify(account.accountId)}; allowed: a 12-digit AWS account ID`);
@@ -90,6 +102,10 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     }
   }
   const readOnlyRoleName = context('readOnlyRoleName') ?? env.CICD_READ_ONLY_ROLE_NAME;
+  const stacks = get('stacks', 'CICD_STACKS', 'all');
+  if (stacks !== 'all' && stacks !== 'cicd') {
+    throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
+  }
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, imageRepositories };
+  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories };
 }

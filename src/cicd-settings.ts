@@ -1,93 +1,71 @@
-import { Aws, CfnOutput } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ICicdArtifactStore } from './cicd-artifact-store';
 import {
-  accountIdParameterName,
-  buildRoleName,
-  checkExportPrefix,
   checkParameterPrefix,
   checkTargetName,
-  cloudFormationRoleName,
   crossAccountRoleName,
+  cloudFormationRoleName,
+  buildRoleName,
   DEFAULT_PARAMETER_PREFIX,
   DEFAULT_READ_ONLY_ROLE_NAME,
-  RoleKind,
-  roleParameterName,
+  DEFAULT_ROLE_NAME_PREFIX,
+  isTargetName,
+  registryPages,
   storeParameterNames,
+  targetPageParameterName,
 } from './private/naming';
 import { pascal } from './private/target-statements';
 import { ACCOUNT_ID_RULE, isAccountId, isRoleId, isRoleName, isToken, PropErrors, ROLE_ID_RULE } from './private/validation';
-import { CicdSettingsImportOptions } from './settings-import-options';
+import { TargetAccount } from './target-account';
 
+const ROLE_NAME_PREFIX_RULE = 'allowed: the roleNamePrefix given to CrossAccountPipelineRoles (letters, digits and "+=,.@_-", so that "PREFIX-cross-account" has at most 64)';
+const ROLE_NAME_RULE = 'allowed: an IAM role name of 1 to 64 letters, digits and "+=,.@_-"';
 
 /**
- * What the CICD account publishes about one target account.
+ * The names of the roles in the target accounts, as `CrossAccountPipelineRoles` and
+ * `CrossReadOnlyRole` were given them there.
  */
-export interface TargetAccountSettings {
+export interface TargetRoleNamesOptions {
   /**
-   * The target's name, as given to `CicdArtifactStore`, such as `nonprod`. Parameters go
-   * under `PREFIX/accounts/NAME/`. 1 to 32 letters, digits and hyphens, starting with a letter.
-   */
-  readonly name: string;
-
-  /** The target's 12-digit account ID. */
-  readonly accountId: string;
-
-  /**
-   * The `roleNamePrefix` given to `CrossAccountPipelineRoles` in that account.
+   * The `roleNamePrefix` given to `CrossAccountPipelineRoles` in the target accounts.
    *
    * @default 'cicd'
    */
   readonly roleNamePrefix?: string;
 
   /**
-   * The name of the `CrossReadOnlyRole` in that account.
+   * The `roleName` given to `CrossReadOnlyRole` in the target accounts.
    *
    * @default 'cicd-read-only'
    */
   readonly readOnlyRoleName?: string;
-
-  /**
-   * The unique ID of the cross-account role, once it is deployed (the deploy command
-   * reads it from the target account's stack outputs).
-   *
-   * @default - not published
-   */
-  readonly crossAccountRoleId?: string;
-
-  /**
-   * The unique ID of the CloudFormation execution role, once it is deployed.
-   *
-   * @default - not published
-   */
-  readonly cloudFormationRoleId?: string;
-
-  /**
-   * The unique ID of the build role, once it is deployed.
-   *
-   * @default - not published
-   */
-  readonly buildRoleId?: string;
-
-  /**
-   * The unique ID of the read-only role, once it is deployed.
-   *
-   * @default - not published
-   */
-  readonly readOnlyRoleId?: string;
 }
 
 /**
  * Properties of `CicdSettings`.
  */
-export interface CicdSettingsProps {
-  /** The artifact store whose key and buckets are published. */
+export interface CicdSettingsProps extends TargetRoleNamesOptions {
+  /**
+   * The artifact store whose key and buckets are published.
+   *
+   * When the store is a `CicdArtifactStore` in another stack whose outputs are exported
+   * (`outputExportPrefix`), its values are read through those exports, so that the CDK adds
+   * no export of its own for them; otherwise the CDK exports each value it references once.
+   */
   readonly artifactStore: ICicdArtifactStore;
 
-  /** The target accounts whose IDs and roles are published. */
-  readonly targetAccounts: TargetAccountSettings[];
+  /**
+   * The target accounts published in the registry (`PREFIX/targets/1`, ...): the same list
+   * as the store's `targetAccounts`, or, in organization mode, the accounts pipelines deploy
+   * into. Names, account IDs and role IDs are published; role ARNs are not, since importers
+   * compute them.
+   *
+   * @default - no target is published
+   */
+  readonly targetAccounts?: TargetAccount[];
 
   /**
    * The path under which the parameters are written.
@@ -95,50 +73,31 @@ export interface CicdSettingsProps {
    * @default '/cicd/artifacts'
    */
   readonly parameterPrefix?: string;
-
-  /**
-   * Also export every value as a CloudFormation export whose name starts with this prefix,
-   * such as `cicd-settings` (`cicd-settings-KeyArn`, `cicd-settings-nonprod-CrossAccountRoleArn`).
-   * Letters, digits, `-` and `:`.
-   *
-   * @default - no exports
-   */
-  readonly exportPrefix?: string;
-}
-
-interface Setting {
-  readonly parameterName: string;
-  readonly exportSuffix: string;
-  readonly value: string;
-  readonly description: string;
 }
 
 /**
- * Publishes, in the CICD account, what pipelines need to find: the artifact store's key
- * and buckets, and for every target account its ID and the ARNs (and, once deployed, the
- * unique IDs) of its roles, as SSM String parameters and optionally CloudFormation exports.
+ * Publishes, in the CICD account, what pipelines need to find: the artifact store's key and
+ * buckets, and a registry of the target accounts, as SSM String parameters.
  *
  * Parameter layout under the prefix (default `/cicd/artifacts`):
  *
  * - `kms/key-arn`, `buckets/artifacts/name`, `buckets/artifacts/arn`,
  *   `buckets/templates/name`, `buckets/templates/arn`
- * - `accounts/NAME/account-id`
- * - `accounts/NAME/roles/{cross-account,cloudformation,build,read-only}/{arn,id}`
+ * - `targets/1`, `targets/2`, ...: the target accounts as JSON, as many per parameter as
+ *   4 KB hold (about 90 with short names), with the role-name prefix and the read-only
+ *   role's name
  *
- * Role ARNs are computed from the deterministic role names; unique IDs are published when given.
+ * Role ARNs are not stored: they follow from the account ID and the deterministic role names,
+ * and `TargetAccountRoles.fromTargetAccount` computes them. So the settings take five
+ * resources plus one per page, and 1,000 target accounts take about 16.
  */
 export class CicdSettings extends Construct {
   /** The path under which the parameters are written. */
   public readonly parameterPrefix: string;
 
-  /** The parameters written, in the order of the layout (store, then each target account). */
+  /** The parameters written: the store's, then the pages of the target registry. */
   public readonly parameters: ssm.IStringParameter[];
 
-  /**
-   * @param scope the parent construct
-   * @param id the construct's ID, unique among its siblings
-   * @param props the store and target accounts to publish
-   */
   constructor(scope: Construct, id: string, props: CicdSettingsProps) {
     validate(props, scope, id);
     super(scope, id);
@@ -147,59 +106,50 @@ export class CicdSettings extends Construct {
 
     const store = props.artifactStore;
     const names = storeParameterNames(prefix);
-    const settings: Setting[] = [
-      { parameterName: names.keyArn, exportSuffix: 'KeyArn', value: store.encryptionKey.keyArn, description: 'ARN of the KMS key of the CICD artifact store' },
-      { parameterName: names.artifactsBucketName, exportSuffix: 'ArtifactsBucketName', value: store.artifactsBucket.bucketName, description: 'Name of the bucket for pipeline artifacts' },
-      { parameterName: names.artifactsBucketArn, exportSuffix: 'ArtifactsBucketArn', value: store.artifactsBucket.bucketArn, description: 'ARN of the bucket for pipeline artifacts' },
-      { parameterName: names.templatesBucketName, exportSuffix: 'TemplatesBucketName', value: store.templatesBucket.bucketName, description: 'Name of the bucket for CloudFormation templates' },
-      { parameterName: names.templatesBucketArn, exportSuffix: 'TemplatesBucketArn', value: store.templatesBucket.bucketArn, description: 'ARN of the bucket for CloudFormation templates' },
+    const value = (outputId: string, fallback: string) => this.storeValue(store, outputId, fallback);
+    const settings: Array<[string, string, string, string]> = [
+      ['KmsKeyArn', names.keyArn, value('KeyArn', store.encryptionKey.keyArn), 'ARN of the KMS key of the CICD artifact store'],
+      ['BucketsArtifactsName', names.artifactsBucketName, value('ArtifactsBucketName', store.artifactsBucket.bucketName), 'Name of the bucket for pipeline artifacts'],
+      ['BucketsArtifactsArn', names.artifactsBucketArn, value('ArtifactsBucketArn', store.artifactsBucket.bucketArn), 'ARN of the bucket for pipeline artifacts'],
+      ['BucketsTemplatesName', names.templatesBucketName, value('TemplatesBucketName', store.templatesBucket.bucketName), 'Name of the bucket for CloudFormation templates'],
+      ['BucketsTemplatesArn', names.templatesBucketArn, value('TemplatesBucketArn', store.templatesBucket.bucketArn), 'ARN of the bucket for CloudFormation templates'],
     ];
+    const header = {
+      roleNamePrefix: props.roleNamePrefix ?? DEFAULT_ROLE_NAME_PREFIX,
+      readOnlyRoleName: props.readOnlyRoleName ?? DEFAULT_READ_ONLY_ROLE_NAME,
+    };
+    // Only what cannot be computed: names, account IDs and, when given, role unique IDs.
+    const entries = (props.targetAccounts ?? []).map((t) => (t.roleIds
+      ? { name: t.name, accountId: t.accountId, roleIds: t.roleIds }
+      : { name: t.name, accountId: t.accountId }));
+    const pages = registryPages(header, entries);
+    checkStackQuotas(this, entries.length, pages);
+    pages.forEach((page, i) => settings.push([
+      `Targets${i + 1}`, targetPageParameterName(prefix, i + 1), page, `Target accounts of the CICD baseline, page ${i + 1} of ${pages.length}`,
+    ]));
 
-    for (const target of props.targetAccounts) {
-      const rolePrefix = target.roleNamePrefix;
-      const roles: Array<[RoleKind, string, string, string | undefined]> = [
-        ['cross-account', 'CrossAccountRole', crossAccountRoleName(rolePrefix), target.crossAccountRoleId],
-        ['cloudformation', 'CloudFormationRole', cloudFormationRoleName(rolePrefix), target.cloudFormationRoleId],
-        ['build', 'BuildRole', buildRoleName(rolePrefix), target.buildRoleId],
-        ['read-only', 'ReadOnlyRole', target.readOnlyRoleName ?? DEFAULT_READ_ONLY_ROLE_NAME, target.readOnlyRoleId],
-      ];
-      settings.push({
-        parameterName: accountIdParameterName(prefix, target.name),
-        exportSuffix: `${target.name}-AccountId`,
-        value: target.accountId,
-        description: `Account ID of the target account ${target.name}`,
-      });
-      for (const [kind, label, roleName, roleId] of roles) {
-        settings.push({
-          parameterName: roleParameterName(prefix, target.name, kind, 'arn'),
-          exportSuffix: `${target.name}-${label}Arn`,
-          value: `arn:${Aws.PARTITION}:iam::${target.accountId}:role/${roleName}`,
-          description: `ARN of the ${kind} role of ${target.name}`,
-        });
-        if (roleId) {
-          settings.push({
-            parameterName: roleParameterName(prefix, target.name, kind, 'id'),
-            exportSuffix: `${target.name}-${label}Id`,
-            value: roleId,
-            description: `Unique ID of the ${kind} role of ${target.name}`,
-          });
-        }
-      }
+    this.parameters = settings.map(([cid, parameterName, stringValue, description]) => new ssm.StringParameter(this, cid, {
+      parameterName,
+      stringValue,
+      description,
+      tier: ssm.ParameterTier.STANDARD,
+    }));
+  }
+
+  /** A value of the store: through its exported output when it lives in another stack, or as is. */
+  private storeValue(store: ICicdArtifactStore, outputId: string, fallback: string): string {
+    const here = Stack.of(this);
+    const there = Stack.of(store);
+    if (here === there) {
+      return fallback;
     }
-
-    this.parameters = settings.map((s) => {
-      const cid = pascal(s.parameterName.slice(prefix.length));
-      const parameter = new ssm.StringParameter(this, cid, {
-        parameterName: s.parameterName,
-        stringValue: s.value,
-        description: s.description,
-        tier: ssm.ParameterTier.STANDARD,
-      });
-      if (props.exportPrefix) {
-        new CfnOutput(this, `${cid}Export`, { value: s.value, description: s.description, exportName: `${props.exportPrefix}-${s.exportSuffix}` });
-      }
-      return parameter;
-    });
+    const output = store.node.tryFindChild(outputId);
+    if (output instanceof CfnOutput && output.exportName !== undefined) {
+      // Fn::ImportValue names no construct, so the stack order is set here.
+      here.addDependency(there, `CicdSettings ${this.node.path} imports the store's exported outputs`);
+      return output.importValue;
+    }
+    return fallback;
   }
 }
 
@@ -208,101 +158,131 @@ export class CicdSettings extends Construct {
  */
 export class TargetAccountRoles extends Construct {
   /**
-   * Reads the roles of a target account from the parameters `CicdSettings` wrote, at deploy time.
+   * The roles of a target account, by their deterministic names: nothing is read or stored,
+   * the ARNs are computed from the account ID and the role names.
    *
-   * @param scope the parent construct
-   * @param id the construct's ID, unique among its siblings
-   * @param targetName the target's name, such as `nonprod`
-   * @param options where the parameters are
+   * Give the same `TargetAccount` as to `CicdArtifactStore` and `CicdSettings`. Whether the
+   * roles exist is known only at deploy time (CodePipeline then fails to assume a missing
+   * role); the name, the account ID and the role names are checked here.
    */
-  public static fromSsmParameters(scope: Construct, id: string, targetName: string, options: CicdSettingsImportOptions = {}): TargetAccountRoles {
-    const errors = new PropErrors('TargetAccountRoles.fromSsmParameters', scope, id);
-    checkTargetName(errors, 'targetName', targetName);
-    checkParameterPrefix(errors, options.parameterPrefix);
+  public static fromTargetAccount(scope: Construct, id: string, target: TargetAccount, options: TargetRoleNamesOptions = {}): TargetAccountRoles {
+    const errors = new PropErrors('TargetAccountRoles.fromTargetAccount', scope, id);
+    checkTarget(errors, 'target', target);
+    checkRoleNames(errors, options);
     errors.throwIfAny();
-    return new TargetAccountRoles(scope, id, targetName, options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
+    return new TargetAccountRoles(scope, id, target.accountId, options);
   }
-
-  private readonly targetName: string;
-  private readonly prefix: string;
-  private readonly roles = new Map<RoleKind, iam.IRole>();
-
-  private constructor(scope: Construct, id: string, targetName: string, prefix: string) {
-    super(scope, id);
-    this.targetName = targetName;
-    this.prefix = prefix;
-  }
-
-  // Every value is read on first use, so that a stack carries no template parameter it
-  // never references (cfn-lint W2001).
 
   /** The target's account ID. */
-  public get accountId(): string {
-    return ssm.StringParameter.valueForStringParameter(this, accountIdParameterName(this.prefix, this.targetName));
+  public readonly accountId: string;
+
+  private readonly roleNames: Required<TargetRoleNamesOptions>;
+  private readonly roles = new Map<string, iam.IRole>();
+
+  private constructor(scope: Construct, id: string, accountId: string, options: TargetRoleNamesOptions) {
+    super(scope, id);
+    this.accountId = accountId;
+    this.roleNames = {
+      roleNamePrefix: options.roleNamePrefix ?? DEFAULT_ROLE_NAME_PREFIX,
+      readOnlyRoleName: options.readOnlyRoleName ?? DEFAULT_READ_ONLY_ROLE_NAME,
+    };
   }
 
   /** The role pipelines assume to deploy into the target (use it as an action's `role`). */
   public get crossAccountRole(): iam.IRole {
-    return this.importRole('CrossAccountRole', 'cross-account');
+    return this.importRole('CrossAccountRole', crossAccountRoleName(this.roleNames.roleNamePrefix));
   }
 
   /** The CloudFormation execution role (use it as a CloudFormation action's `deploymentRole`). */
   public get cloudFormationRole(): iam.IRole {
-    return this.importRole('CloudFormationRole', 'cloudformation');
+    return this.importRole('CloudFormationRole', cloudFormationRoleName(this.roleNames.roleNamePrefix));
   }
 
   /** The role of the target's CodeBuild projects and Lambda functions. */
   public get buildRole(): iam.IRole {
-    return this.importRole('BuildRole', 'build');
+    return this.importRole('BuildRole', buildRoleName(this.roleNames.roleNamePrefix));
   }
 
   /** The read-only discovery role. */
   public get readOnlyRole(): iam.IRole {
-    return this.importRole('ReadOnlyRole', 'read-only');
+    return this.importRole('ReadOnlyRole', this.roleNames.readOnlyRoleName);
   }
 
-  private importRole(id: string, kind: RoleKind): iam.IRole {
-    let role = this.roles.get(kind);
+  private importRole(id: string, roleName: string): iam.IRole {
+    let role = this.roles.get(id);
     if (!role) {
-      const arn = ssm.StringParameter.valueForStringParameter(this, roleParameterName(this.prefix, this.targetName, kind, 'arn'));
-      role = iam.Role.fromRoleArn(this, id, arn, { mutable: false });
-      this.roles.set(kind, role);
+      role = iam.Role.fromRoleArn(this, id, `arn:${Aws.PARTITION}:iam::${this.accountId}:role/${roleName}`, { mutable: false });
+      this.roles.set(id, role);
     }
     return role;
+  }
+}
+
+/** CloudFormation's quotas on one stack, and the share of them the settings may take. */
+const TEMPLATE_QUOTA = 1_000_000;
+const RESOURCES_QUOTA = 500;
+const STACK_SHARE_ALLOWED = 0.9;
+/** A parameter's resource in the template, besides its value: type, name, description, tier, logical ID. */
+const PARAMETER_OVERHEAD = 400;
+
+/**
+ * Fails when the settings alone would take more than 90% of a stack's template (1 MB, when
+ * the CDK uploads it to S3) or of its 500 resources, before CloudFormation does.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+ */
+function checkStackQuotas(settings: Construct, targets: number, pages: string[]): void {
+  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, 5 * PARAMETER_OVERHEAD);
+  const resources = 5 + pages.length;
+  const byteLimit = Math.floor(TEMPLATE_QUOTA * STACK_SHARE_ALLOWED);
+  const resourceLimit = Math.floor(RESOURCES_QUOTA * STACK_SHARE_ALLOWED);
+  const where = `CicdSettings ${settings.node.path}: the registry of ${targets} target accounts takes ${pages.length} SSM parameters`;
+  const advice = 'Split the targets between several CicdSettings with different parameterPrefix values, in different stacks, or use shorter target names.';
+  if (bytes > byteLimit) {
+    throw new Error(`${where} and about ${bytes} bytes of template, over ${byteLimit} bytes, 90% of CloudFormation's template quota of 1 MB (${TEMPLATE_QUOTA} bytes). ${advice}`);
+  }
+  if (resources > resourceLimit) {
+    throw new Error(`${where}, ${resources} resources with the store's, over ${resourceLimit}, 90% of CloudFormation's quota of ${RESOURCES_QUOTA} resources per stack. ${advice}`);
+  }
+}
+
+function checkTarget(errors: PropErrors, at: string, t: TargetAccount): void {
+  checkTargetName(errors, `${at}.name`, t.name);
+  if (typeof t.accountId !== 'string' || isToken(t.accountId) || !isAccountId(t.accountId)) {
+    errors.add(`${at}.accountId`, t.accountId, ACCOUNT_ID_RULE);
+  }
+}
+
+function checkRoleNames(errors: PropErrors, options: TargetRoleNamesOptions): void {
+  const prefix = options.roleNamePrefix;
+  if (prefix !== undefined && (typeof prefix !== 'string' || isToken(prefix) || !isRoleName(crossAccountRoleName(prefix)))) {
+    errors.add('roleNamePrefix', prefix, ROLE_NAME_PREFIX_RULE);
+  }
+  const readOnly = options.readOnlyRoleName;
+  if (readOnly !== undefined && (typeof readOnly !== 'string' || isToken(readOnly) || !isRoleName(readOnly))) {
+    errors.add('readOnlyRoleName', readOnly, ROLE_NAME_RULE);
   }
 }
 
 function validate(props: CicdSettingsProps, scope: Construct, id: string): void {
   const errors = new PropErrors('CicdSettings', scope, id);
   checkParameterPrefix(errors, props.parameterPrefix);
-  checkExportPrefix(errors, 'exportPrefix', props.exportPrefix);
-  const seen = new Set<string>();
-  props.targetAccounts.forEach((t, i) => {
+  checkRoleNames(errors, props);
+  const seen = new Map<string, string>();
+  (props.targetAccounts ?? []).forEach((t, i) => {
     const at = `targetAccounts[${i}]`;
-    if (checkTargetName(errors, `${at}.name`, t.name) && seen.has(t.name)) {
-      errors.add(`${at}.name`, t.name, 'allowed: a name used by no other target');
-    }
-    seen.add(t.name);
-    if (typeof t.accountId !== 'string' || isToken(t.accountId) || !isAccountId(t.accountId)) {
-      errors.add(`${at}.accountId`, t.accountId, ACCOUNT_ID_RULE);
-    }
-    if (t.roleNamePrefix !== undefined && !isRoleName(crossAccountRoleName(t.roleNamePrefix))) {
-      errors.add(`${at}.roleNamePrefix`, t.roleNamePrefix, 'allowed: the roleNamePrefix given to CrossAccountPipelineRoles (letters, digits and "+=,.@_-")');
-    }
-    if (t.readOnlyRoleName !== undefined && !isRoleName(t.readOnlyRoleName)) {
-      errors.add(`${at}.readOnlyRoleName`, t.readOnlyRoleName, 'allowed: an IAM role name of 1 to 64 letters, digits and "+=,.@_-"');
-    }
-    const ids: Array<[string, string | undefined]> = [
-      ['crossAccountRoleId', t.crossAccountRoleId],
-      ['cloudFormationRoleId', t.cloudFormationRoleId],
-      ['buildRoleId', t.buildRoleId],
-      ['readOnlyRoleId', t.readOnlyRoleId],
-    ];
-    for (const [prop, value] of ids) {
-      if (value !== undefined && !isToken(value) && !isRoleId(value)) {
-        errors.add(`${at}.${prop}`, value, ROLE_ID_RULE);
+    checkTarget(errors, at, t);
+    if (isTargetName(t.name)) {
+      const key = pascal(t.name).toLowerCase();
+      if (seen.has(key)) {
+        errors.add(`${at}.name`, t.name, `allowed: a name used by no other target (it clashes with ${JSON.stringify(seen.get(key))})`);
       }
+      seen.set(key, t.name);
     }
+    (t.roleIds ?? []).forEach((roleId, j) => {
+      if (typeof roleId !== 'string' || isToken(roleId) || !isRoleId(roleId)) {
+        errors.add(`${at}.roleIds[${j}]`, roleId, ROLE_ID_RULE);
+      }
+    });
   });
   errors.throwIfAny();
 }

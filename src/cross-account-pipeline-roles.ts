@@ -233,184 +233,25 @@ export class CrossAccountPipelineRoles extends Construct {
     super(scope, id);
 
     const prefix = props.roleNamePrefix ?? DEFAULT_PREFIX;
-    const account = Aws.ACCOUNT_ID;
-    const partition = Aws.PARTITION;
     // Every role named with the prefix belongs to the baseline: these three, and the
     // read-only role under its default name (`cicd-read-only` beside the default prefix).
     const baselineRoles = baselineRoleArns(prefix, props.protectedRoleNames);
     const boundary = props.permissionsBoundary
       ?? (props.withoutPermissionsBoundary ? undefined : this.createBoundary(prefix, baselineRoles));
     this.permissionsBoundary = boundary;
-    // The baseline's boundary forbids passing the baseline's roles, so it cannot hold the
-    // cross-account role, which passes the CloudFormation role to CloudFormation.
-    const crossAccountBoundary = props.permissionsBoundary;
 
-    // CloudFormation execution role: only CloudFormation, acting for this account. CloudFormation's
-    // service-role page documents no condition key, so aws:SourceAccount is checked when it is sent
-    // (IfExists): a call that sends none still works, a call made for another account is refused.
-    const cloudFormationRole = new iam.Role(this, 'CloudFormationRole', {
-      roleName: CrossAccountPipelineRoles.cloudFormationRoleName(prefix),
-      description: 'Execution role of CloudFormation for stacks deployed by the CICD account pipelines',
-      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com', {
-        conditions: { StringEqualsIfExists: { 'aws:SourceAccount': account } },
-      }),
-      permissionsBoundary: boundary,
-      managedPolicies: props.cloudFormationManagedPolicies ?? [iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess')],
-    });
+    // The order of the steps is the order of the resources and statements in the template.
+    const cloudFormationRole = this.createCloudFormationRole(prefix, boundary, props.cloudFormationManagedPolicies);
+    const crossAccountRole = this.createCrossAccountRole(prefix, props);
+    const buildRole = this.createBuildRole(prefix, boundary);
 
-    // Cross-account role: assumed by the CICD account over TLS.
-    const trustConditions: Record<string, unknown> = { Bool: { 'aws:SecureTransport': 'true' } };
-    if (props.trustedPrincipalArns) {
-      trustConditions.ArnEquals = { 'aws:PrincipalArn': props.trustedPrincipalArns };
-    }
-    const crossAccountRole = new iam.Role(this, 'CrossAccountRole', {
-      roleName: CrossAccountPipelineRoles.crossAccountRoleName(prefix),
-      description: `Assumed by the pipelines of the CICD account ${props.cicdAccountId} to deploy into this account`,
-      assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(props.cicdAccountId), trustConditions),
-      permissionsBoundary: crossAccountBoundary,
-    });
-
-    // Build role: CodeBuild projects and Lambda functions of this account. CodeBuild documents
-    // aws:SourceAccount for its service role's trust; Lambda's execution-role page documents no
-    // condition key, so Lambda's statement checks it only when it is sent (IfExists).
-    const buildRole = new iam.Role(this, 'BuildRole', {
-      roleName: CrossAccountPipelineRoles.buildRoleName(prefix),
-      description: 'Role of CodeBuild projects and Lambda functions that use the CICD artifact store',
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }),
-      permissionsBoundary: boundary,
-    });
-    buildRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
-      actions: ['sts:AssumeRole'],
-      principals: [new iam.ServicePrincipal('lambda.amazonaws.com')],
-      conditions: { StringEqualsIfExists: { 'aws:SourceAccount': account } },
-    }));
-
-    if (props.cloudFormationIamManagement ?? true) {
-      cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationIamPolicy', {
-        document: iamManagementPolicy(boundary),
-      }));
-    }
-    cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationGuardrails', {
-      document: new iam.PolicyDocument({ statements: containmentStatements(baselineRoles, boundary?.managedPolicyArn) }),
-    }));
-
-    const stackArn = `arn:${partition}:cloudformation:*:${account}:stack/${props.stackNamePrefix ?? ''}*`;
-    crossAccountRole.attachInlinePolicy(new iam.Policy(this, 'CrossAccountPolicy', {
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'DeployStacks',
-          actions: [
-            'cloudformation:CreateStack',
-            'cloudformation:UpdateStack',
-            'cloudformation:DeleteStack',
-            'cloudformation:DescribeStacks',
-            'cloudformation:DescribeStackEvents',
-            'cloudformation:DescribeStackResource',
-            'cloudformation:DescribeStackResources',
-            'cloudformation:GetTemplate',
-            'cloudformation:GetStackPolicy',
-            'cloudformation:SetStackPolicy',
-            'cloudformation:CreateChangeSet',
-            'cloudformation:DescribeChangeSet',
-            'cloudformation:ExecuteChangeSet',
-            'cloudformation:DeleteChangeSet',
-            'cloudformation:ListChangeSets',
-          ],
-          resources: [stackArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ValidateTemplates',
-          actions: ['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'RunBuilds',
-          actions: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:BatchGetBuilds'],
-          resources: [`arn:${partition}:codebuild:*:${account}:project/*`],
-        }),
-        new iam.PolicyStatement({
-          sid: 'PassCloudFormationRoleToCloudFormation',
-          actions: ['iam:PassRole'],
-          resources: [cloudFormationRole.roleArn],
-          conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-        }),
-      ],
-    }));
+    this.attachCloudFormationPolicies(cloudFormationRole, baselineRoles, boundary, props.cloudFormationIamManagement ?? true);
+    this.attachCrossAccountPolicy(crossAccountRole, cloudFormationRole, props.stackNamePrefix);
     const writeArtifacts = props.canWriteArtifacts ?? false;
-    if (writeArtifacts) {
-      props.artifactStore.grantReadWrite(crossAccountRole);
-    } else {
-      props.artifactStore.grantRead(crossAccountRole);
-    }
-    props.artifactStore.grantRead(cloudFormationRole);
-
-    buildRole.attachInlinePolicy(new iam.Policy(this, 'BuildPolicy', {
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'WriteLogs',
-          actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [`arn:${partition}:logs:*:${account}:log-group:*`],
-        }),
-        new iam.PolicyStatement({
-          sid: 'UseVpcNetworkInterfaces',
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DeleteNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-            'ec2:DescribeSubnets',
-            'ec2:DescribeSecurityGroups',
-            'ec2:DescribeDhcpOptions',
-            'ec2:DescribeVpcs',
-            'ec2:DescribeAvailabilityZones',
-            'ec2:DescribeRegions',
-          ],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'LetCodeBuildUseNetworkInterfaces',
-          actions: ['ec2:CreateNetworkInterfacePermission'],
-          resources: [`arn:${partition}:ec2:*:${account}:network-interface/*`],
-          conditions: { StringEquals: { 'ec2:AuthorizedService': 'codebuild.amazonaws.com' } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadStacks',
-          actions: [
-            'cloudformation:DescribeStacks',
-            'cloudformation:DescribeStackResource',
-            'cloudformation:DescribeStackResources',
-            'cloudformation:ListStackResources',
-            'cloudformation:ListExports',
-          ],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'WriteBuildReports',
-          actions: [
-            'codebuild:CreateReportGroup',
-            'codebuild:CreateReport',
-            'codebuild:UpdateReport',
-            'codebuild:BatchPutTestCases',
-            'codebuild:BatchPutCodeCoverages',
-          ],
-          resources: [`arn:${partition}:codebuild:*:${account}:report-group/*`],
-        }),
-        new iam.PolicyStatement({
-          sid: 'NeverPassBaselineRoles',
-          effect: iam.Effect.DENY,
-          actions: ['iam:PassRole'],
-          resources: baselineRoles,
-        }),
-      ],
-    }));
-    if (writeArtifacts) {
-      props.artifactStore.grantReadWrite(buildRole);
-    } else {
-      props.artifactStore.grantRead(buildRole);
-    }
+    this.grantStore(props.artifactStore, crossAccountRole, writeArtifacts);
+    this.grantStore(props.artifactStore, cloudFormationRole, false);
+    this.attachBuildPolicy(buildRole, baselineRoles);
+    this.grantStore(props.artifactStore, buildRole, writeArtifacts);
     // Images of the store: builds pull base images; CloudFormation reads the image of a Lambda
     // function it creates or updates (Lambda checks the caller's ECR permissions).
     props.artifactStore.grantPull(buildRole);
@@ -422,11 +263,116 @@ export class CrossAccountPipelineRoles extends Construct {
     this.crossAccountRoleId = (crossAccountRole.node.defaultChild as iam.CfnRole).attrRoleId;
     this.cloudFormationRoleId = (cloudFormationRole.node.defaultChild as iam.CfnRole).attrRoleId;
     this.buildRoleId = (buildRole.node.defaultChild as iam.CfnRole).attrRoleId;
+    this.addOutputs(boundary);
 
-    const outputs: Array<[string, iam.Role, string]> = [
-      ['CrossAccountRole', crossAccountRole, this.crossAccountRoleId],
-      ['CloudFormationRole', cloudFormationRole, this.cloudFormationRoleId],
-      ['BuildRole', buildRole, this.buildRoleId],
+    this.node.addValidation({ validate: () => this.validateTrustPolicySizes([crossAccountRole, cloudFormationRole, buildRole]) });
+  }
+
+  /**
+   * The CloudFormation execution role: only CloudFormation, acting for this account.
+   * CloudFormation's service-role page documents no condition key, so aws:SourceAccount is
+   * checked when it is sent (IfExists): a call that sends none still works, a call made for
+   * another account is refused.
+   */
+  private createCloudFormationRole(prefix: string, boundary: iam.IManagedPolicy | undefined,
+    managedPolicies: iam.IManagedPolicy[] | undefined): iam.Role {
+    return new iam.Role(this, 'CloudFormationRole', {
+      roleName: CrossAccountPipelineRoles.cloudFormationRoleName(prefix),
+      description: 'Execution role of CloudFormation for stacks deployed by the CICD account pipelines',
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com', {
+        conditions: { StringEqualsIfExists: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      permissionsBoundary: boundary,
+      managedPolicies: managedPolicies ?? [iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess')],
+    });
+  }
+
+  /**
+   * The cross-account role: assumed by the CICD account over TLS. Only a `permissionsBoundary`
+   * given in the props holds it: the baseline's boundary forbids passing the baseline's roles,
+   * and this role passes the CloudFormation role to CloudFormation.
+   */
+  private createCrossAccountRole(prefix: string, props: CrossAccountPipelineRolesProps): iam.Role {
+    const trustConditions: Record<string, unknown> = { Bool: { 'aws:SecureTransport': 'true' } };
+    if (props.trustedPrincipalArns) {
+      trustConditions.ArnEquals = { 'aws:PrincipalArn': props.trustedPrincipalArns };
+    }
+    return new iam.Role(this, 'CrossAccountRole', {
+      roleName: CrossAccountPipelineRoles.crossAccountRoleName(prefix),
+      description: `Assumed by the pipelines of the CICD account ${props.cicdAccountId} to deploy into this account`,
+      assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(props.cicdAccountId), trustConditions),
+      permissionsBoundary: props.permissionsBoundary,
+    });
+  }
+
+  /**
+   * The build role: CodeBuild projects and Lambda functions of this account. CodeBuild
+   * documents aws:SourceAccount for its service role's trust; Lambda's execution-role page
+   * documents no condition key, so Lambda's statement checks it only when it is sent (IfExists).
+   */
+  private createBuildRole(prefix: string, boundary: iam.IManagedPolicy | undefined): iam.Role {
+    const buildRole = new iam.Role(this, 'BuildRole', {
+      roleName: CrossAccountPipelineRoles.buildRoleName(prefix),
+      description: 'Role of CodeBuild projects and Lambda functions that use the CICD artifact store',
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      permissionsBoundary: boundary,
+    });
+    buildRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.ServicePrincipal('lambda.amazonaws.com')],
+      conditions: { StringEqualsIfExists: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }));
+    return buildRole;
+  }
+
+  /**
+   * The CloudFormation role's IAM management (unless turned off) and its guardrails: no
+   * change to, or passing of, the baseline's roles, and new roles carry the boundary.
+   */
+  private attachCloudFormationPolicies(cloudFormationRole: iam.Role, baselineRoles: string[],
+    boundary: iam.IManagedPolicy | undefined, iamManagement: boolean): void {
+    if (iamManagement) {
+      cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationIamPolicy', {
+        document: iamManagementPolicy(boundary),
+      }));
+    }
+    cloudFormationRole.attachInlinePolicy(new iam.Policy(this, 'CloudFormationGuardrails', {
+      document: new iam.PolicyDocument({ statements: containmentStatements(baselineRoles, boundary?.managedPolicyArn) }),
+    }));
+  }
+
+  /** What the cross-account role may do: drive the stacks and builds, pass the CloudFormation role. */
+  private attachCrossAccountPolicy(crossAccountRole: iam.Role, cloudFormationRole: iam.Role, stackNamePrefix: string | undefined): void {
+    const stackArn = `arn:${Aws.PARTITION}:cloudformation:*:${Aws.ACCOUNT_ID}:stack/${stackNamePrefix ?? ''}*`;
+    crossAccountRole.attachInlinePolicy(new iam.Policy(this, 'CrossAccountPolicy', {
+      statements: crossAccountStatements(stackArn, cloudFormationRole.roleArn),
+    }));
+  }
+
+  /** What the build role may do beside reaching the store: logs, VPC, stack reads, reports. */
+  private attachBuildPolicy(buildRole: iam.Role, baselineRoles: string[]): void {
+    buildRole.attachInlinePolicy(new iam.Policy(this, 'BuildPolicy', {
+      statements: buildStatements(baselineRoles),
+    }));
+  }
+
+  /** Lets a role read the store's artifacts and templates, and write artifacts if `write`. */
+  private grantStore(store: ICicdArtifactStore, role: iam.Role, write: boolean): void {
+    if (write) {
+      store.grantReadWrite(role);
+    } else {
+      store.grantRead(role);
+    }
+  }
+
+  /** The names, ARNs and unique IDs of the roles, and the boundary's ARN, as stack outputs. */
+  private addOutputs(boundary: iam.IManagedPolicy | undefined): void {
+    const outputs: Array<[string, iam.IRole, string]> = [
+      ['CrossAccountRole', this.crossAccountRole, this.crossAccountRoleId],
+      ['CloudFormationRole', this.cloudFormationRole, this.cloudFormationRoleId],
+      ['BuildRole', this.buildRole, this.buildRoleId],
     ];
     for (const [name, role, roleId] of outputs) {
       new CfnOutput(this, `${name}Name`, { value: role.roleName, description: `Name of the ${name}` });
@@ -436,8 +382,6 @@ export class CrossAccountPipelineRoles extends Construct {
     if (boundary) {
       new CfnOutput(this, 'PermissionsBoundaryArn', { value: boundary.managedPolicyArn, description: 'ARN of the permissions boundary of the roles the pipelines deploy' });
     }
-
-    this.node.addValidation({ validate: () => this.validateTrustPolicySizes([crossAccountRole, cloudFormationRole, buildRole]) });
   }
 
   private validateTrustPolicySizes(roles: iam.Role[]): string[] {
@@ -467,6 +411,125 @@ export class CrossAccountPipelineRoles extends Construct {
     });
     return policy;
   }
+}
+
+/** What the cross-account role does to the stacks it deploys. */
+const DEPLOY_STACK_ACTIONS = [
+  'cloudformation:CreateStack',
+  'cloudformation:UpdateStack',
+  'cloudformation:DeleteStack',
+  'cloudformation:DescribeStacks',
+  'cloudformation:DescribeStackEvents',
+  'cloudformation:DescribeStackResource',
+  'cloudformation:DescribeStackResources',
+  'cloudformation:GetTemplate',
+  'cloudformation:GetStackPolicy',
+  'cloudformation:SetStackPolicy',
+  'cloudformation:CreateChangeSet',
+  'cloudformation:DescribeChangeSet',
+  'cloudformation:ExecuteChangeSet',
+  'cloudformation:DeleteChangeSet',
+  'cloudformation:ListChangeSets',
+];
+
+/** What CodeBuild and Lambda need to run in a VPC. */
+const VPC_NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeAvailabilityZones',
+  'ec2:DescribeRegions',
+];
+
+/** What a build reads of the account's stacks (outputs, resources, exports). */
+const READ_STACK_ACTIONS = [
+  'cloudformation:DescribeStacks',
+  'cloudformation:DescribeStackResource',
+  'cloudformation:DescribeStackResources',
+  'cloudformation:ListStackResources',
+  'cloudformation:ListExports',
+];
+
+/** What a build needs to publish test and coverage reports. */
+const BUILD_REPORT_ACTIONS = [
+  'codebuild:CreateReportGroup',
+  'codebuild:CreateReport',
+  'codebuild:UpdateReport',
+  'codebuild:BatchPutTestCases',
+  'codebuild:BatchPutCodeCoverages',
+];
+
+/** The statements of the cross-account role's policy. */
+function crossAccountStatements(stackArn: string, cloudFormationRoleArn: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'DeployStacks',
+      actions: DEPLOY_STACK_ACTIONS,
+      resources: [stackArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ValidateTemplates',
+      actions: ['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'RunBuilds',
+      actions: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:BatchGetBuilds'],
+      resources: [`arn:${Aws.PARTITION}:codebuild:*:${Aws.ACCOUNT_ID}:project/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PassCloudFormationRoleToCloudFormation',
+      actions: ['iam:PassRole'],
+      resources: [cloudFormationRoleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    }),
+  ];
+}
+
+/** The statements of the build role's policy. */
+function buildStatements(baselineRoles: string[]): iam.PolicyStatement[] {
+  const partition = Aws.PARTITION;
+  const account = Aws.ACCOUNT_ID;
+  return [
+    new iam.PolicyStatement({
+      sid: 'WriteLogs',
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`arn:${partition}:logs:*:${account}:log-group:*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'UseVpcNetworkInterfaces',
+      actions: VPC_NETWORK_INTERFACE_ACTIONS,
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'LetCodeBuildUseNetworkInterfaces',
+      actions: ['ec2:CreateNetworkInterfacePermission'],
+      resources: [`arn:${partition}:ec2:*:${account}:network-interface/*`],
+      conditions: { StringEquals: { 'ec2:AuthorizedService': 'codebuild.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadStacks',
+      actions: READ_STACK_ACTIONS,
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'WriteBuildReports',
+      actions: BUILD_REPORT_ACTIONS,
+      resources: [`arn:${partition}:codebuild:*:${account}:report-group/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'NeverPassBaselineRoles',
+      effect: iam.Effect.DENY,
+      actions: ['iam:PassRole'],
+      resources: baselineRoles,
+    }),
+  ];
 }
 
 /**
@@ -523,36 +586,55 @@ function iamManagementPolicy(boundary: iam.IManagedPolicy | undefined): iam.Poli
 
 function validate(props: CrossAccountPipelineRolesProps, scope: Construct, id: string): void {
   const errors = new PropErrors('CrossAccountPipelineRoles', scope, id);
+  validateTrust(errors, props);
+  validateRoleNamePrefix(errors, props.roleNamePrefix);
+  validateContainment(errors, props);
+  validateCloudFormation(errors, props);
+  validateStore(errors, props);
+  errors.throwIfAny();
+}
+
+/** `cicdAccountId` and `trustedPrincipalArns`: who may assume the cross-account role. */
+function validateTrust(errors: PropErrors, props: CrossAccountPipelineRolesProps): void {
   const cicd = props.cicdAccountId;
   if (!(typeof cicd === 'string' && isToken(cicd)) && !isAccountId(cicd)) {
     errors.add('cicdAccountId', cicd, ACCOUNT_ID_RULE);
   }
-  if (props.trustedPrincipalArns !== undefined) {
-    if (props.trustedPrincipalArns.length === 0) {
-      errors.add('trustedPrincipalArns', props.trustedPrincipalArns, 'allowed: at least one principal ARN; omit trustedPrincipalArns to trust the CICD account');
-    }
-    props.trustedPrincipalArns.forEach((arn, i) => {
-      if (isToken(arn)) {
-        return;
-      }
-      const account = typeof arn === 'string' ? principalArnAccount(arn) : undefined;
-      if (typeof arn === 'string' && arn.includes(':assumed-role/')) {
-        errors.add(`trustedPrincipalArns[${i}]`, arn, 'allowed: the role\'s ARN ("arn:aws:iam::ACCOUNT:role/NAME"); aws:PrincipalArn never holds a session ARN');
-      } else if (account === undefined) {
-        errors.add(`trustedPrincipalArns[${i}]`, arn, 'allowed: an IAM role, user or root ARN of the CICD account, such as "arn:aws:iam::111111111111:role/my-pipeline-role"');
-      } else if (isAccountId(cicd) && account !== cicd) {
-        errors.add(`trustedPrincipalArns[${i}]`, arn, `allowed: a principal of the CICD account ${cicd}`);
-      }
-    });
+  if (props.trustedPrincipalArns === undefined) {
+    return;
   }
-  const prefix = props.roleNamePrefix;
-  if (prefix !== undefined) {
-    const longest = CrossAccountPipelineRoles.crossAccountRoleName(typeof prefix === 'string' ? prefix : '');
-    if (isToken(prefix) || !isRoleName(longest)) {
-      errors.add('roleNamePrefix', prefix,
-        `allowed: letters, digits and "+=,.@_-", at most ${64 - crossAccountRoleName('').length} characters, so that "${CrossAccountPipelineRoles.crossAccountRoleName('PREFIX')}" stays within the 64 characters of a role name`);
-    }
+  if (props.trustedPrincipalArns.length === 0) {
+    errors.add('trustedPrincipalArns', props.trustedPrincipalArns, 'allowed: at least one principal ARN; omit trustedPrincipalArns to trust the CICD account');
   }
+  props.trustedPrincipalArns.forEach((arn, i) => {
+    if (isToken(arn)) {
+      return;
+    }
+    const account = typeof arn === 'string' ? principalArnAccount(arn) : undefined;
+    if (typeof arn === 'string' && arn.includes(':assumed-role/')) {
+      errors.add(`trustedPrincipalArns[${i}]`, arn, 'allowed: the role\'s ARN ("arn:aws:iam::ACCOUNT:role/NAME"); aws:PrincipalArn never holds a session ARN');
+    } else if (account === undefined) {
+      errors.add(`trustedPrincipalArns[${i}]`, arn, 'allowed: an IAM role, user or root ARN of the CICD account, such as "arn:aws:iam::111111111111:role/my-pipeline-role"');
+    } else if (isAccountId(cicd) && account !== cicd) {
+      errors.add(`trustedPrincipalArns[${i}]`, arn, `allowed: a principal of the CICD account ${cicd}`);
+    }
+  });
+}
+
+/** `roleNamePrefix`: the longest role name it makes must be a role name. */
+function validateRoleNamePrefix(errors: PropErrors, prefix: string | undefined): void {
+  if (prefix === undefined) {
+    return;
+  }
+  const longest = CrossAccountPipelineRoles.crossAccountRoleName(typeof prefix === 'string' ? prefix : '');
+  if (isToken(prefix) || !isRoleName(longest)) {
+    errors.add('roleNamePrefix', prefix,
+      `allowed: letters, digits and "+=,.@_-", at most ${64 - crossAccountRoleName('').length} characters, so that "${CrossAccountPipelineRoles.crossAccountRoleName('PREFIX')}" stays within the 64 characters of a role name`);
+  }
+}
+
+/** `withoutPermissionsBoundary`, `protectedRoleNames` and `permissionsBoundary`. */
+function validateContainment(errors: PropErrors, props: CrossAccountPipelineRolesProps): void {
   if (props.withoutPermissionsBoundary && props.permissionsBoundary) {
     errors.add('withoutPermissionsBoundary', props.withoutPermissionsBoundary, 'allowed: false or omitted when permissionsBoundary is given (give one or the other)');
   }
@@ -570,6 +652,10 @@ function validate(props: CrossAccountPipelineRolesProps, scope: Construct, id: s
   if (boundaryArn !== undefined && !isToken(boundaryArn) && !isManagedPolicyArn(boundaryArn)) {
     errors.add('permissionsBoundary', boundaryArn, 'allowed: a managed policy, such as iam.ManagedPolicy.fromManagedPolicyName(this, "Boundary", "my-boundary")');
   }
+}
+
+/** `cloudFormationManagedPolicies` and `stackNamePrefix`: what the pipelines may deploy. */
+function validateCloudFormation(errors: PropErrors, props: CrossAccountPipelineRolesProps): void {
   if (props.cloudFormationManagedPolicies !== undefined) {
     if (props.cloudFormationManagedPolicies.length === 0) {
       errors.add('cloudFormationManagedPolicies', [], 'allowed: at least one managed policy; omit it for the default');
@@ -587,11 +673,14 @@ function validate(props: CrossAccountPipelineRolesProps, scope: Construct, id: s
   if (props.stackNamePrefix !== undefined && (isToken(props.stackNamePrefix) || !STACK_NAME_PREFIX.test(props.stackNamePrefix))) {
     errors.add('stackNamePrefix', props.stackNamePrefix, 'allowed: 1 to 128 letters, digits and hyphens, starting with a letter (CloudFormation stack names)');
   }
-  // A store, created or imported, knows the CICD account's environment where it is known at synth.
+}
+
+/** `artifactStore`: a store, created or imported, knows the CICD account's environment where it is known at synth. */
+function validateStore(errors: PropErrors, props: CrossAccountPipelineRolesProps): void {
+  const cicd = props.cicdAccountId;
   const store = props.artifactStore;
   const storeAccount = store.env.account;
   if (!Token.isUnresolved(storeAccount) && isAccountId(cicd) && storeAccount !== cicd) {
     errors.add('artifactStore', store.node.path, `allowed: the store of the CICD account ${cicd} (this store is in account ${storeAccount})`);
   }
-  errors.throwIfAny();
 }

@@ -142,66 +142,15 @@ export class CrossReadOnlyRole extends Construct {
     validate(props, scope, id);
     super(scope, id);
 
-    const accounts = props.trustedAccountIds;
-    const principalArns = props.trustedPrincipalArns;
     const additional = props.additionalReadActions ?? [];
     this.deniedActions = DENIED_DATA_READS.map((d) => d.action);
+    this.warnIfPartlyDenied(additional);
 
-    const partlyDenied = additional.filter((a) => this.deniedActions.some((d) => actionMatches(a, d)));
-    if (partlyDenied.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-cross-account-cicd:readOnlyRolePartlyDenied',
-        `CrossReadOnlyRole: additionalReadActions ${JSON.stringify(partlyDenied)} also match actions that read data; `
-        + 'the role\'s deny still blocks those, and only the others are allowed.');
-    }
-
-    const conditions: Record<string, Record<string, unknown>> = { Bool: { 'aws:SecureTransport': 'true' } };
-    if (principalArns) {
-      conditions.ArnLike = { 'aws:PrincipalArn': principalArns };
-    }
-    const principal = new AccountRootsPrincipal(accounts).withConditions(conditions);
-
-    const denyDataReads = new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'DenyDataReads',
-          effect: iam.Effect.DENY,
-          actions: DENIED_DATA_READS.filter((d) => !d.resources).map((d) => d.action),
-          resources: ['*'],
-        }),
-        // Actions that read data on some resources only, denied there.
-        ...DENIED_DATA_READS.filter((d) => d.resources).map((d, i) => new iam.PolicyStatement({
-          sid: `DenyDataReadsOnResources${i + 1}`,
-          effect: iam.Effect.DENY,
-          actions: [d.action],
-          resources: d.resources!.map((r) => r.replace(/\$\{Partition\}/g, Aws.PARTITION).replace(/\$\{Account\}/g, Aws.ACCOUNT_ID)),
-        })),
-      ],
-    });
-    const discovery = new iam.PolicyDocument({
-      statements: [new iam.PolicyStatement({
-        sid: 'DiscoverResources',
-        actions: DISCOVERY_ACTIONS,
-        resources: ['*'],
-      })],
-    });
-    if (additional.length > 0) {
-      discovery.addStatements(new iam.PolicyStatement({
-        sid: 'AdditionalReadActions',
-        actions: additional,
-        resources: ['*'],
-      }));
-    }
+    const denyDataReads = denyDataReadsPolicy();
+    const discovery = discoveryPolicy(additional);
     this.inlinePolicies = [denyDataReads, discovery];
 
-    const role = new iam.Role(this, 'Role', {
-      roleName: props.roleName ?? DEFAULT_ROLE_NAME,
-      description: 'Discovers resources (describe, list, tagging API) for other accounts; denied every data read',
-      assumedBy: principal,
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(READ_ONLY_MANAGED_POLICY)],
-      inlinePolicies: { DenyDataReads: denyDataReads, Discovery: discovery },
-      permissionsBoundary: props.permissionsBoundary,
-      maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
-    });
+    const role = this.createRole(props, denyDataReads, discovery);
     this.trustPolicy = role.assumeRolePolicy!;
     this.role = role;
     this.roleArn = role.roleArn;
@@ -209,7 +158,38 @@ export class CrossReadOnlyRole extends Construct {
     this.roleId = (role.node.defaultChild as iam.CfnRole).attrRoleId;
 
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
+    this.addOutputs();
+  }
 
+  /** Warns about additional read actions that the deny on data reads partly covers. */
+  private warnIfPartlyDenied(additional: string[]): void {
+    const partlyDenied = additional.filter((a) => this.deniedActions.some((d) => actionMatches(a, d)));
+    if (partlyDenied.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-cross-account-cicd:readOnlyRolePartlyDenied',
+        `CrossReadOnlyRole: additionalReadActions ${JSON.stringify(partlyDenied)} also match actions that read data; `
+        + 'the role\'s deny still blocks those, and only the others are allowed.');
+    }
+  }
+
+  /** The role: trusted accounts (or principals in them) over TLS, view-only, denied data reads. */
+  private createRole(props: CrossReadOnlyRoleProps, denyDataReads: iam.PolicyDocument, discovery: iam.PolicyDocument): iam.Role {
+    const conditions: Record<string, Record<string, unknown>> = { Bool: { 'aws:SecureTransport': 'true' } };
+    if (props.trustedPrincipalArns) {
+      conditions.ArnLike = { 'aws:PrincipalArn': props.trustedPrincipalArns };
+    }
+    return new iam.Role(this, 'Role', {
+      roleName: props.roleName ?? DEFAULT_ROLE_NAME,
+      description: 'Discovers resources (describe, list, tagging API) for other accounts; denied every data read',
+      assumedBy: new AccountRootsPrincipal(props.trustedAccountIds).withConditions(conditions),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(READ_ONLY_MANAGED_POLICY)],
+      inlinePolicies: { DenyDataReads: denyDataReads, Discovery: discovery },
+      permissionsBoundary: props.permissionsBoundary,
+      maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
+    });
+  }
+
+  /** The role's name, ARN and unique ID as stack outputs. */
+  private addOutputs(): void {
     new CfnOutput(this, 'RoleName', { value: this.roleName, description: 'Name of the read-only discovery role' });
     new CfnOutput(this, 'RoleArn', { value: this.roleArn, description: 'ARN of the read-only discovery role' });
     new CfnOutput(this, 'RoleId', { value: this.roleId, description: 'Unique ID of the read-only discovery role' });
@@ -249,68 +229,129 @@ class AccountRootsPrincipal extends iam.PrincipalBase {
   }
 }
 
+/**
+ * The deny on every action that reads data: on all resources, and on the resources that hold
+ * the data for the actions that read data on some resources only.
+ */
+function denyDataReadsPolicy(): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'DenyDataReads',
+        effect: iam.Effect.DENY,
+        actions: DENIED_DATA_READS.filter((d) => !d.resources).map((d) => d.action),
+        resources: ['*'],
+      }),
+      // Actions that read data on some resources only, denied there.
+      ...DENIED_DATA_READS.filter((d) => d.resources).map((d, i) => new iam.PolicyStatement({
+        sid: `DenyDataReadsOnResources${i + 1}`,
+        effect: iam.Effect.DENY,
+        actions: [d.action],
+        resources: d.resources!.map((r) => r.replace(/\$\{Partition\}/g, Aws.PARTITION).replace(/\$\{Account\}/g, Aws.ACCOUNT_ID)),
+      })),
+    ],
+  });
+}
+
+/** Discovery across services (tagging API, resource groups), and the additional read actions. */
+function discoveryPolicy(additional: string[]): iam.PolicyDocument {
+  const discovery = new iam.PolicyDocument({
+    statements: [new iam.PolicyStatement({
+      sid: 'DiscoverResources',
+      actions: DISCOVERY_ACTIONS,
+      resources: ['*'],
+    })],
+  });
+  if (additional.length > 0) {
+    discovery.addStatements(new iam.PolicyStatement({
+      sid: 'AdditionalReadActions',
+      actions: additional,
+      resources: ['*'],
+    }));
+  }
+  return discovery;
+}
+
 function validate(props: CrossReadOnlyRoleProps, scope: Construct, id: string): void {
   const errors = new PropErrors('CrossReadOnlyRole', scope, id);
-  const accounts = props.trustedAccountIds;
-  const literalAccounts = new Set<string>();
-
-  if (!Array.isArray(accounts) || accounts.length === 0) {
-    errors.add('trustedAccountIds', accounts, 'allowed: at least one 12-digit account ID, such as ["111111111111"] (the CICD account)');
-  } else {
-    accounts.forEach((account, i) => {
-      if (isToken(account)) {
-        return;
-      }
-      if (!isAccountId(account)) {
-        errors.add(`trustedAccountIds[${i}]`, account, ACCOUNT_ID_RULE);
-      } else if (literalAccounts.has(account)) {
-        errors.add(`trustedAccountIds[${i}]`, account, 'allowed: an account listed once');
-      } else {
-        literalAccounts.add(account);
-      }
-    });
-  }
-
-  const principalArns = props.trustedPrincipalArns;
-  if (principalArns !== undefined) {
-    if (principalArns.length === 0) {
-      errors.add('trustedPrincipalArns', principalArns, 'allowed: at least one principal ARN; omit trustedPrincipalArns to admit the trusted accounts');
-    }
-    const accountsWithPrincipal = new Set<string>();
-    const seen = new Set<string>();
-    principalArns.forEach((arn, i) => {
-      const at = `trustedPrincipalArns[${i}]`;
-      if (isToken(arn)) {
-        errors.add(at, arn, 'allowed: a literal ARN; a token cannot be checked against trustedAccountIds');
-        return;
-      }
-      const account = typeof arn === 'string' ? principalArnAccount(arn) : undefined;
-      if (account === undefined || /:(root|assumed-role\/.*)$/.test(arn)) {
-        errors.add(at, arn, 'allowed: an IAM role or user ARN, such as "arn:aws:iam::111111111111:role/cicd-pipeline" or "arn:aws:iam::111111111111:role/cicd-*" '
-          + '(aws:PrincipalArn names the role of a session, never the session; an account root cannot assume roles)');
-      } else if (seen.has(arn)) {
-        errors.add(at, arn, 'allowed: an ARN listed once');
-      } else if (literalAccounts.size > 0 && !literalAccounts.has(account) && accounts.every((a) => !isToken(a))) {
-        errors.add(at, arn, `allowed: a principal of one of the trustedAccountIds ${JSON.stringify([...literalAccounts])}`);
-      } else {
-        accountsWithPrincipal.add(account);
-      }
-      seen.add(arn);
-    });
-    if (principalArns.length > 0 && errors.count === 0) {
-      for (const [i, account] of (accounts ?? []).entries()) {
-        if (!isToken(account) && !accountsWithPrincipal.has(account)) {
-          errors.add(`trustedAccountIds[${i}]`, account, 'allowed: an account with at least one principal in trustedPrincipalArns (none is listed, so nobody in it could assume the role)');
-        }
-      }
-    }
-  }
-
+  const literalAccounts = validateTrustedAccounts(errors, props.trustedAccountIds);
+  validateTrustedPrincipals(errors, props, literalAccounts);
   if (props.roleName !== undefined && !isToken(props.roleName) && (typeof props.roleName !== 'string' || !isRoleName(props.roleName))) {
     errors.add('roleName', props.roleName, 'allowed: 1 to 64 letters, digits and "+=,.@_-" (an IAM role name)');
   }
+  validateAdditionalReadActions(errors, props.additionalReadActions ?? []);
+  validateMaxSessionDuration(errors, props.maxSessionDuration);
+  errors.throwIfAny();
+}
 
-  (props.additionalReadActions ?? []).forEach((action, i) => {
+/** `trustedAccountIds`: account IDs, each listed once. Returns the literal ones. */
+function validateTrustedAccounts(errors: PropErrors, accounts: string[]): Set<string> {
+  const literalAccounts = new Set<string>();
+  if (!Array.isArray(accounts) || accounts.length === 0) {
+    errors.add('trustedAccountIds', accounts, 'allowed: at least one 12-digit account ID, such as ["111111111111"] (the CICD account)');
+    return literalAccounts;
+  }
+  accounts.forEach((account, i) => {
+    if (isToken(account)) {
+      return;
+    }
+    if (!isAccountId(account)) {
+      errors.add(`trustedAccountIds[${i}]`, account, ACCOUNT_ID_RULE);
+    } else if (literalAccounts.has(account)) {
+      errors.add(`trustedAccountIds[${i}]`, account, 'allowed: an account listed once');
+    } else {
+      literalAccounts.add(account);
+    }
+  });
+  return literalAccounts;
+}
+
+/**
+ * `trustedPrincipalArns`: literal role or user ARNs, each listed once, of the trusted
+ * accounts; and, when they are all well-formed, at least one for every trusted account.
+ */
+function validateTrustedPrincipals(errors: PropErrors, props: CrossReadOnlyRoleProps, literalAccounts: Set<string>): void {
+  const accounts = props.trustedAccountIds;
+  const principalArns = props.trustedPrincipalArns;
+  if (principalArns === undefined) {
+    return;
+  }
+  if (principalArns.length === 0) {
+    errors.add('trustedPrincipalArns', principalArns, 'allowed: at least one principal ARN; omit trustedPrincipalArns to admit the trusted accounts');
+  }
+  const accountsWithPrincipal = new Set<string>();
+  const seen = new Set<string>();
+  principalArns.forEach((arn, i) => {
+    const at = `trustedPrincipalArns[${i}]`;
+    if (isToken(arn)) {
+      errors.add(at, arn, 'allowed: a literal ARN; a token cannot be checked against trustedAccountIds');
+      return;
+    }
+    const account = typeof arn === 'string' ? principalArnAccount(arn) : undefined;
+    if (account === undefined || /:(root|assumed-role\/.*)$/.test(arn)) {
+      errors.add(at, arn, 'allowed: an IAM role or user ARN, such as "arn:aws:iam::111111111111:role/cicd-pipeline" or "arn:aws:iam::111111111111:role/cicd-*" '
+        + '(aws:PrincipalArn names the role of a session, never the session; an account root cannot assume roles)');
+    } else if (seen.has(arn)) {
+      errors.add(at, arn, 'allowed: an ARN listed once');
+    } else if (literalAccounts.size > 0 && !literalAccounts.has(account) && accounts.every((a) => !isToken(a))) {
+      errors.add(at, arn, `allowed: a principal of one of the trustedAccountIds ${JSON.stringify([...literalAccounts])}`);
+    } else {
+      accountsWithPrincipal.add(account);
+    }
+    seen.add(arn);
+  });
+  if (principalArns.length > 0 && errors.count === 0) {
+    for (const [i, account] of (accounts ?? []).entries()) {
+      if (!isToken(account) && !accountsWithPrincipal.has(account)) {
+        errors.add(`trustedAccountIds[${i}]`, account, 'allowed: an account with at least one principal in trustedPrincipalArns (none is listed, so nobody in it could assume the role)');
+      }
+    }
+  }
+}
+
+/** `additionalReadActions`: read actions that the deny on data reads does not cover. */
+function validateAdditionalReadActions(errors: PropErrors, actions: string[]): void {
+  actions.forEach((action, i) => {
     const at = `additionalReadActions[${i}]`;
     if (isToken(action) || typeof action !== 'string' || !isReadAction(action)) {
       errors.add(at, action, 'allowed: a read action "service:Action" whose name starts with Describe, Get, List, Search, Lookup, BatchGet, BatchDescribe or View, '
@@ -322,13 +363,14 @@ function validate(props: CrossReadOnlyRoleProps, scope: Construct, id: string): 
       errors.add(at, action, `allowed: an action the role's deny on data reads does not cover; ${denied.action} is denied (${denied.reason}), whatever is allowed`);
     }
   });
+}
 
-  const duration = props.maxSessionDuration;
+/** `maxSessionDuration`: what IAM allows, 1 to 12 hours. */
+function validateMaxSessionDuration(errors: PropErrors, duration: Duration | undefined): void {
   if (duration !== undefined && !Token.isUnresolved(duration.toSeconds({ integral: false }))) {
     const seconds = duration.toSeconds({ integral: false });
     if (seconds < 3600 || seconds > 43200) {
       errors.add('maxSessionDuration', duration.toString(), 'allowed: 1 to 12 hours');
     }
   }
-  errors.throwIfAny();
 }

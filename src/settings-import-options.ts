@@ -1,6 +1,6 @@
 /**
  * Options of the importers that read the settings `CicdSettings` publishes
- * (`CicdArtifactStore.fromSsmParameters`, `TargetAccountRoles.fromSsmParameters`), beside the
+ * (`CicdArtifactStore.fromSsmParameters`, `TargetAccountRoles.fromTargetAccount` computes role ARNs instead), beside the
  * parameter layout they read (`src/private/naming.ts`).
  */
 export interface CicdSettingsImportOptions {

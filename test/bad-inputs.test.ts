@@ -117,13 +117,13 @@ const CATALOGUE: Array<[string, (stack: Stack) => void, RegExp]> = [
     /parameterPrefix: got "\/ssm\/cicd"/],
   ['settings: parameter prefix without a leading slash', (s) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], parameterPrefix: 'cicd' }),
     /parameterPrefix: got "cicd"/],
-  ['settings: export prefix with a slash', (s) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], exportPrefix: 'cicd/x' }),
-    /exportPrefix: got "cicd\/x"/],
+  ['settings: role name prefix with a slash', (s) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], roleNamePrefix: 'cicd/x' }),
+    /roleNamePrefix: got "cicd\/x"/],
   ['settings: user ID as a role ID', (s) => new CicdSettings(s, 'X', {
-    artifactStore: importedStore(s), targetAccounts: [{ ...NONPROD, crossAccountRoleId: 'AIDAJQABLZS4A3QDU576Q' }],
-  }), /targetAccounts\[0\]\.crossAccountRoleId: got "AIDAJQABLZS4A3QDU576Q"/],
-  ['importer: target name with a space', (s) => TargetAccountRoles.fromSsmParameters(s, 'X', 'non prod'),
-    /targetName: got "non prod"/],
+    artifactStore: importedStore(s), targetAccounts: [{ ...NONPROD, roleIds: ['AIDAJQABLZS4A3QDU576Q'] }],
+  }), /targetAccounts\[0\]\.roleIds\[0\]: got "AIDAJQABLZS4A3QDU576Q"/],
+  ['importer: target name with a space', (s) => TargetAccountRoles.fromTargetAccount(s, 'X', { name: 'non prod', accountId: '222222222222' }),
+    /target\.name: got "non prod"/],
 ];
 
 describe('bad inputs fail at synth, naming the prop and the value', () => {
@@ -179,10 +179,10 @@ describe('errors say where, in every language', () => {
     }), '  - keyArn: got "alias/cicd/artifacts"; ', ' (Python: key_arn)'],
     ['CrossReadOnlyRole at Stack/X', (s: Stack) => new CrossReadOnlyRole(s, 'X', { trustedAccountIds: [] }),
       '  - trustedAccountIds: got []; ', ' (Python: trusted_account_ids)'],
-    ['TargetAccountRoles.fromSsmParameters at Stack/X', (s: Stack) => TargetAccountRoles.fromSsmParameters(s, 'X', 'non prod'),
-      '  - targetName: got "non prod"; ', ' (Python: target_name)'],
-    ['CicdSettings at Stack/X', (s: Stack) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], exportPrefix: 'cicd/x' }),
-      '  - exportPrefix: got "cicd/x"; ', ' (Python: export_prefix)'],
+    ['TargetAccountRoles.fromTargetAccount at Stack/X', (s: Stack) => TargetAccountRoles.fromTargetAccount(s, 'X', { name: 'nonprod', accountId: '222222222222' }, { readOnlyRoleName: 'r'.repeat(65) }),
+      `  - readOnlyRoleName: got "${'r'.repeat(65)}"; `, ' (Python: read_only_role_name)'],
+    ['CicdSettings at Stack/X', (s: Stack) => new CicdSettings(s, 'X', { artifactStore: importedStore(s), targetAccounts: [], roleNamePrefix: 'cicd/x' }),
+      '  - roleNamePrefix: got "cicd/x"; ', ' (Python: role_name_prefix)'],
     ['CrossReadOnlyRole at Stack/X', (s: Stack) => new CrossReadOnlyRole(s, 'X', { trustedAccountIds: ['111111111111'], roleName: 'r'.repeat(65) }),
       `  - roleName: got "${'r'.repeat(65)}"; `, ' (Python: role_name)'],
   ])('%s: the prop as TypeScript and Java spell it, then as Python does', (where, build, start, python) => {

@@ -2,6 +2,7 @@ import { App, Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { largestN, succeeds } from '../scripts/largest-n';
 import { CicdArtifactStore, CicdArtifactStoreProps, TargetAccount } from '../src';
 
 const CICD = { account: '111111111111', region: 'eu-west-1' };
@@ -596,15 +597,19 @@ describe('CicdArtifactStore policy size guard', () => {
     roleArns: ['cross-account', 'cloudformation', 'build'].map((r) => `arn:aws:iam::${String(200000000000 + i)}:role/cicd-${r}`),
   });
 
-  // The largest supported numbers of target accounts, as `npx projen bench` measures them
-  // (docs/benchmarks.md), synthesize under every quota; one more does not.
+  // The largest number of target accounts in each mode, found by search: it synthesizes under
+  // every quota, and one more fails naming the quota. The floors are the README's promises, so
+  // a policy that grows faster per account fails here.
+  const QUOTA_ERROR = /The (bucket|key) policy of Cicd\/Store\/\w+ is \d+ bytes \(whitespace removed\), over \d+ bytes, 90% of the AWS quota of (20480|32768) bytes/;
   test.each([
     ['accounts', 489, () => ({})],
     ['role IDs, 3 per account', 145, roleIds],
     ['role ARNs, 3 per account', 88, roleArns],
-  ] as Array<[string, number, (i: number) => Partial<TargetAccount>]>)('%s: %d accounts fit, one more does not', (_, n, extra) => {
+  ] as Array<[string, number, (i: number) => Partial<TargetAccount>]>)('%s: the largest N (at least %d) fits, N + 1 fails naming the quota', (_, floor, extra) => {
+    const n = largestN((k) => succeeds(synth({ targetAccounts: many(k, extra) }), QUOTA_ERROR));
+    expect(n).toBeGreaterThanOrEqual(floor);
     expect(synth({ targetAccounts: many(n, extra) })).not.toThrow();
-    expect(synth({ targetAccounts: many(n + 1, extra) })).toThrow(/bucket policy of Cicd\/Store\/ArtifactsBucket is \d+ bytes/);
+    expect(synth({ targetAccounts: many(n + 1, extra) })).toThrow(QUOTA_ERROR);
   });
 
   test('organization mode fits any number of accounts: its policies do not grow', () => {

@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildBaseline, PIPELINE_STACK, SAMPLE_APP_STACK, SETTINGS_STACK, STORE_STACK, targetStackName } from '../examples/baseline';
 import { readConfig } from '../examples/config';
-import { findingMatcher, NAG_ACKNOWLEDGEMENTS } from '../examples/nag';
+import { acknowledgeNagFindings, findingMatcher, NAG_ACKNOWLEDGEMENTS } from '../examples/nag';
 
 type Context = Record<string, string>;
 
@@ -13,6 +13,7 @@ function build(context: Context) {
   const app = new App();
   const baseline = buildBaseline(app, readConfig((key) => context[key], {}));
   const stacks: Stack[] = [baseline.store, ...baseline.targets, baseline.settings, baseline.pipeline, baseline.sampleApp];
+  acknowledgeNagFindings(stacks);
   return { app, baseline, stacks };
 }
 

@@ -124,10 +124,11 @@ export function keyAliasProblem(alias: string): string | undefined {
 /** CloudFormation's limit on an export name. */
 const EXPORT_NAME_MAX = 255;
 /**
- * The longest part any construct appends to an export prefix: `-TARGET-CloudFormationRoleArn`
- * (the settings' exports, with the longest target name); the store's (`-TemplatesBucketName`) are shorter.
+ * Room kept for the part a construct appends to an export prefix: the store's longest is
+ * `-TemplatesBucketName` (20 characters); 55 keeps the 200-character prefix limit the store has
+ * always had, with room for longer output names.
  */
-const LONGEST_EXPORT_SUFFIX = 1 + TARGET_NAME_MAX + 1 + 'CloudFormationRoleArn'.length;
+const LONGEST_EXPORT_SUFFIX = 55;
 /** The longest export prefix, so that every export name stays within CloudFormation's limit. */
 export const EXPORT_PREFIX_MAX = EXPORT_NAME_MAX - LONGEST_EXPORT_SUFFIX;
 const EXPORT_PREFIX = new RegExp(`^[A-Za-z0-9:-]{1,${EXPORT_PREFIX_MAX}}$`);
@@ -145,9 +146,15 @@ export function checkExportPrefix(errors: PropErrors, prop: string, prefix: stri
 
 export const DEFAULT_PARAMETER_PREFIX = '/cicd/artifacts';
 
-/** The roles published for each target account, by their path segment. */
-export const ROLE_KINDS = ['cross-account', 'cloudformation', 'build', 'read-only'] as const;
-export type RoleKind = typeof ROLE_KINDS[number];
+/** The version of the layout, written into every page of the target registry. */
+export const LAYOUT_VERSION = 2;
+
+/**
+ * An SSM standard-tier parameter holds 4 KB: the registry of target accounts is split into
+ * pages of at most this many characters (its JSON is ASCII, so characters are bytes).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+ */
+export const PAGE_QUOTA = 4_096;
 
 export function storeParameterNames(prefix: string) {
   return {
@@ -159,18 +166,55 @@ export function storeParameterNames(prefix: string) {
   };
 }
 
-export function accountIdParameterName(prefix: string, target: string): string {
-  return `${prefix}/accounts/${target}/account-id`;
+/** The name of page `page` (from 1) of the target registry. */
+export function targetPageParameterName(prefix: string, page: number): string {
+  return `${prefix}/targets/${page}`;
 }
 
-export function roleParameterName(prefix: string, target: string, kind: RoleKind, attribute: 'arn' | 'id'): string {
-  return `${prefix}/accounts/${target}/roles/${kind}/${attribute}`;
+/** One target account as the registry lists it: only what cannot be computed. */
+export interface RegistryEntry {
+  readonly name: string;
+  readonly accountId: string;
+  readonly roleIds?: string[];
 }
 
-/** Levels the layout adds below the prefix, at the deepest (`accounts/T/roles/K/arn`). */
-const LEVELS_BELOW_PREFIX = 5;
-/** Characters the layout adds below the prefix, at the longest, with the longest target name. */
-const LONGEST_SUFFIX = '/accounts/'.length + TARGET_NAME_MAX + '/roles/cross-account/arn'.length;
+/** What every page of the registry says besides its targets. */
+export interface RegistryHeader {
+  readonly roleNamePrefix: string;
+  readonly readOnlyRoleName: string;
+}
+
+/**
+ * Splits the registry into the JSON values of its pages, each within `PAGE_QUOTA`:
+ * `{"layout":2,"page":1,"pages":3,"roleNamePrefix":"cicd","readOnlyRoleName":"cicd-read-only","targets":[...]}`.
+ * Every page is complete in itself, so a reader of one page needs no other.
+ */
+export function registryPages(header: RegistryHeader, entries: RegistryEntry[]): string[] {
+  // The header, with room for page numbers up to 99999, and the brackets of the list.
+  const render = (page: number, pages: number, targets: RegistryEntry[]) =>
+    JSON.stringify({ layout: LAYOUT_VERSION, page, pages, ...header, targets });
+  const overhead = render(99_999, 99_999, []).length;
+  const groups: RegistryEntry[][] = [[]];
+  let used = overhead;
+  for (const entry of entries) {
+    const bytes = JSON.stringify(entry).length + 1;
+    if (bytes + overhead > PAGE_QUOTA) {
+      throw new Error(`The target ${entry.name} takes ${bytes} characters in the registry, more than one SSM parameter page holds`);
+    }
+    if (used + bytes > PAGE_QUOTA) {
+      groups.push([]);
+      used = overhead;
+    }
+    groups[groups.length - 1].push(entry);
+    used += bytes;
+  }
+  return groups.map((g, i) => render(i + 1, groups.length, g));
+}
+
+/** Levels the layout adds below the prefix, at the deepest (`buckets/artifacts/name`). */
+const LEVELS_BELOW_PREFIX = 3;
+/** Characters the layout adds below the prefix, at the longest. */
+const LONGEST_SUFFIX = '/buckets/templates/name'.length;
 
 /** Why `prefix` cannot start the names of SSM parameters, or undefined. */
 function parameterPrefixProblem(prefix: string): string | undefined {

@@ -5,7 +5,6 @@ import io.github.cdkcrossaccountcicd.CicdSettings;
 import io.github.cdkcrossaccountcicd.ICicdArtifactStore;
 import io.github.cdkcrossaccountcicd.TargetAccount;
 import io.github.cdkcrossaccountcicd.TargetAccountRoles;
-import io.github.cdkcrossaccountcicd.TargetAccountSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,19 +26,22 @@ class CicdSettingsTest {
                 .targetAccounts(List.of(TargetAccount.builder().name("nonprod").accountId("222222222222").build()))
                 .build();
         CicdSettings.Builder.create(stack, "Settings").artifactStore(store)
-                .targetAccounts(List.of(TargetAccountSettings.builder().name("nonprod").accountId("222222222222").build()))
+                .targetAccounts(List.of(TargetAccount.builder().name("nonprod").accountId("222222222222").build()))
                 .build();
         Template template = Template.fromStack(stack);
         template.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/cicd/artifacts/kms/key-arn"));
         template.hasResourceProperties("AWS::SSM::Parameter", Map.of(
-                "Name", "/cicd/artifacts/accounts/nonprod/roles/cross-account/arn"));
+                "Name", "/cicd/artifacts/targets/1",
+                "Value", Match.stringLikeRegexp("\\{\"layout\":2,.*\"targets\":\\[\\{\"name\":\"nonprod\",\"accountId\":\"222222222222\"\\}\\]\\}")));
+        template.resourcePropertiesCountIs("AWS::SSM::Parameter", Map.of("Name", Match.stringLikeRegexp("/cicd/artifacts/accounts/.*")), 0);
     }
 
     @Test
     void pipelineUsesTheImporters() {
         Stack stack = TestStacks.newStack();
         ICicdArtifactStore store = CicdArtifactStore.fromSsmParameters(stack, "Store");
-        TargetAccountRoles nonprod = TargetAccountRoles.fromSsmParameters(stack, "Nonprod", "nonprod");
+        TargetAccountRoles nonprod = TargetAccountRoles.fromTargetAccount(stack, "Nonprod",
+                TargetAccount.builder().name("nonprod").accountId("222222222222").build());
         Artifact source = new Artifact("Source");
         Pipeline pipeline = Pipeline.Builder.create(stack, "Pipeline").artifactBucket(store.getArtifactsBucket()).build();
         pipeline.addStage(StageOptions.builder().stageName("Source").actions(List.of(S3SourceAction.Builder.create()
@@ -51,6 +53,7 @@ class CicdSettingsTest {
         Template.fromStack(stack).hasResourceProperties("AWS::CodePipeline::Pipeline", Map.of(
                 "Stages", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Name", "Deploy",
-                        "Actions", List.of(Match.objectLike(Map.of("RoleArn", Match.objectLike(Map.of("Ref", Match.anyValue())))))))))));
+                        "Actions", List.of(Match.objectLike(Map.of("RoleArn", Map.of("Fn::Join", List.of("", List.of(
+                                "arn:", Map.of("Ref", "AWS::Partition"), ":iam::222222222222:role/cicd-cross-account"))))))))))));
     }
 }
