@@ -54,9 +54,9 @@ describe('CrossReadOnlyRole', () => {
   };
   const QUOTA_ERROR = /The trust policy of Target\/ReadOnly\/Role is \d+ bytes \(whitespace removed\), over \d+ bytes, 90% of the AWS quota of 2048/;
 
-  test('the largest number of trusted accounts (at least 25) fits the trust policy; one more fails naming the quota', () => {
+  test('the largest number of trusted accounts (at least 51) fits the trust policy; one more fails naming the quota', () => {
     const n = largestN((k) => succeeds(build(k), QUOTA_ERROR));
-    expect(n).toBeGreaterThanOrEqual(25);
+    expect(n).toBeGreaterThanOrEqual(51);
     expect(build(n)).not.toThrow();
     expect(build(n + 1)).toThrow(QUOTA_ERROR);
   });
