@@ -57,18 +57,21 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   });
 
   const storeStack = new Stack(app, STORE_STACK, props(config.cicd.accountId, 'CICD artifact store: KMS key and artifact buckets shared with the target accounts'));
-  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', config.organizationId
-    // The organization, narrowed to the pipeline roles' names: constant-size policies.
-    ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
-    : {
-      targetAccounts: config.targets.map((t) => ({
-        ...storeTarget(config, t.name, t.accountId),
-        // A writer writes through its cross-account and build roles only, never its CloudFormation role.
-        artifactWriterRoleArns: config.artifactWriters.includes(t.name)
-          ? [CrossAccountPipelineRoles.crossAccountRoleName(), CrossAccountPipelineRoles.buildRoleName()].map((r) => `arn:aws:iam::${t.accountId}:role/${r}`)
-          : undefined,
-      })),
-    });
+  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', {
+    ...(config.organizationId
+      // The organization, narrowed to the pipeline roles' names: constant-size policies.
+      ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
+      : {
+        targetAccounts: config.targets.map((t) => ({
+          ...storeTarget(config, t.name, t.accountId),
+          // A writer writes through its cross-account and build roles only, never its CloudFormation role.
+          artifactWriterRoleArns: config.artifactWriters.includes(t.name)
+            ? [CrossAccountPipelineRoles.crossAccountRoleName(), CrossAccountPipelineRoles.buildRoleName()].map((r) => `arn:aws:iam::${t.accountId}:role/${r}`)
+            : undefined,
+        })),
+      }),
+    imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
+  });
 
   const targets = (config.stacks === 'cicd' ? [] : config.targets).map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));

@@ -33,6 +33,11 @@ export interface BaselineConfig {
   readonly readOnlyRoleName?: string;
   /** Whether to build the target accounts' stacks too (`all`), or the CICD account's only (`cicd`, for measuring). */
   readonly stacks: 'all' | 'cicd';
+  /**
+   * The store's ECR repositories for container images (`imageRepositories=a,b`); none by
+   * default, so the default layout needs no container registry.
+   */
+  readonly imageRepositories: string[];
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -101,5 +106,6 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   if (stacks !== 'all' && stacks !== 'cicd') {
     throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
   }
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks };
+  const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories };
 }

@@ -47,7 +47,7 @@ export const NAG_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
   {
     path: 'PipelineRoles',
     finding: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Actions without resource-level permissions: cloudformation:ValidateTemplate and GetTemplateSummary, EC2 network-interface and describe calls of CodeBuild and Lambda in a VPC, reading stacks, the IAM role management of the CloudFormation role (held by the permissions boundary), and the boundary itself.',
+    reason: 'Actions without resource-level permissions: cloudformation:ValidateTemplate and GetTemplateSummary, EC2 network-interface and describe calls of CodeBuild and Lambda in a VPC, reading stacks, ecr:GetAuthorizationToken (pulling images from the store), the IAM role management of the CloudFormation role (held by the permissions boundary), and the boundary itself.',
   },
   {
     path: 'PipelineRoles',

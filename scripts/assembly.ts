@@ -45,6 +45,7 @@ export function synthesize(options: Options, accounts: Record<AccountName, strin
     prodAccount: accounts.prod,
   };
   if (roleIds && Object.keys(roleIds).length > 0) context.roleIds = JSON.stringify(roleIds);
+  if (options.imageRepositories) context.imageRepositories = options.imageRepositories;
   const app = new App({ outdir: dir, context });
   // The environment is not consulted: everything comes from the options.
   const config = readConfig((key) => app.node.tryGetContext(key), {});

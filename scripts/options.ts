@@ -35,6 +35,8 @@ export interface Options {
   readonly pipeline?: boolean;
   /** Bootstrap accounts that have no CDKToolkit stack. */
   readonly bootstrap: boolean;
+  /** The store's ECR repositories (`--image-repositories a,b`), passed to the reference app as `imageRepositories`. */
+  readonly imageRepositories?: string;
 }
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -56,14 +58,15 @@ const USAGE = `Options:
   --expect-no-changes                fail if any stack changed
   --readback | --no-readback         compare what was deployed with the templates (default: on in the emulator)
   --pipeline | --no-pipeline         deploy the sample pipeline (default: on for AWS; in the emulator only if supported)
-  --no-bootstrap                     do not bootstrap accounts that lack the CDKToolkit stack`;
+  --no-bootstrap                     do not bootstrap accounts that lack the CDKToolkit stack
+  --image-repositories A,B           ECR repositories for container images in the store (default none)`;
 
 /** Parses `argv`; exits with the usage on `--help`, throws on anything unknown. */
 export function parseOptions(argv: string[]): Options {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const valued = [
-    'layout', 'narrowing', 'region', 'state-dir', 'port',
+    'layout', 'narrowing', 'region', 'state-dir', 'port', 'image-repositories',
     ...ACCOUNT_NAMES.map((a) => `${a}-account`), ...ACCOUNT_NAMES.map((a) => `${a}-profile`),
   ];
   const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'help'];
@@ -119,6 +122,7 @@ export function parseOptions(argv: string[]): Options {
     readback: tri('readback', 'no-readback'),
     pipeline: tri('pipeline', 'no-pipeline'),
     bootstrap: !flags.has('no-bootstrap'),
+    imageRepositories: values.get('image-repositories'),
   };
 }
 

@@ -1,26 +1,36 @@
-import { Annotations, Aws, CfnOutput, CfnResource, Duration, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, CfnResource, Duration, Fn, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
+import {
+  checkRepositoryPolicySizes,
+  checkUntaggedImageRetention,
+  createImageRepositories,
+  DEFAULT_UNTAGGED_IMAGE_RETENTION_DAYS,
+  ImageRepository,
+} from './private/image-repositories';
 import { KeyByAlias } from './private/key-by-alias';
 import {
   bucketName,
   checkBucketPrefixes,
   checkExportPrefix,
   checkParameterPrefix,
+  checkRepositoryNames,
   checkTargetName,
   DEFAULT_ARTIFACTS_PREFIX,
   DEFAULT_KEY_ALIAS,
   DEFAULT_PARAMETER_PREFIX,
   DEFAULT_TEMPLATES_PREFIX,
   keyAliasProblem,
+  repositoryArn,
   storeParameterNames,
 } from './private/naming';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
 import { checkBucketPolicyNotPublic, PublicStatement } from './private/public-policy';
-import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
+import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, IMAGE_PULL_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
 import { pascal, TargetStatements } from './private/target-statements';
 import {
   ACCOUNT_ID_RULE,
@@ -56,6 +66,12 @@ export interface ICicdArtifactStore extends IResource {
   readonly templatesBucket: s3.IBucket;
 
   /**
+   * The store's ECR repositories for container images (empty when the store has none, or when
+   * an imported store was given none).
+   */
+  readonly imageRepositories: ecr.IRepository[];
+
+  /**
    * Grants reading artifacts and templates, and decrypting with the key.
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
@@ -77,6 +93,19 @@ export interface ICicdArtifactStore extends IResource {
    * @param grantee the principal to grant to
    */
   grantReadWrite(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants pulling images from every repository of the store (`ecr:BatchGetImage`,
+   * `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability`) and getting an ECR
+   * authorization token.
+   *
+   * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
+   * the repository policies only when its account is one of the store's targets. A store
+   * without repositories grants nothing.
+   *
+   * @param grantee the principal to grant to
+   */
+  grantPull(grantee: iam.IGrantable): iam.Grant;
 }
 
 /**
@@ -91,6 +120,13 @@ export interface CicdArtifactStoreAttributes {
 
   /** The name of the bucket for CloudFormation templates. */
   readonly templatesBucketName: string;
+
+  /**
+   * The ARNs of the store's ECR repositories (`arn:aws:ecr:REGION:ACCOUNT:repository/NAME`).
+   *
+   * @default - no repository: `grantPull` grants nothing
+   */
+  readonly imageRepositoryArns?: string[];
 }
 
 /**
@@ -137,6 +173,13 @@ export interface CicdArtifactStoreLocation {
    * using `encryptionKey` as the encryption key of a pipeline, a project or a bucket fails at synth
    */
   readonly keyArn?: string;
+
+  /**
+   * The store's `imageRepositoryNames`.
+   *
+   * @default - no repository: `grantPull` grants nothing
+   */
+  readonly imageRepositoryNames?: string[];
 }
 
 /**
@@ -250,10 +293,41 @@ export interface CicdArtifactStoreProps {
    * @default - the outputs are not exported
    */
   readonly outputExportPrefix?: string;
+
+  /**
+   * Create an ECR repository for container images under each of these names, such as
+   * `sample-app` or `team/service`, in the CICD account and the store's region.
+   *
+   * Each repository scans images on push, keeps tags immutable (`imageTagMutability`), expires
+   * untagged images (`untaggedImageRetention`), is encrypted with the store's key and is
+   * retained with the store (`removalPolicy`). Its policy lets the store's audience pull
+   * (whole accounts, role IDs or ARNs, organization), lets Lambda pull for the functions of the
+   * listed target accounts, and denies pushing, deleting and changing the repository to every
+   * principal outside the CICD account.
+   *
+   * @default - no repository
+   */
+  readonly imageRepositoryNames?: string[];
+
+  /**
+   * Whether an image tag of the store's repositories can be moved to another image.
+   *
+   * @default ecr.TagMutability.IMMUTABLE - a tag names one image for good: what was tested in
+   * non-prod is what prod pulls
+   */
+  readonly imageTagMutability?: ecr.TagMutability;
+
+  /**
+   * How long an untagged image is kept in the store's repositories (a whole number of days).
+   *
+   * @default Duration.days(14)
+   */
+  readonly untaggedImageRetention?: Duration;
 }
 
 const DEFAULT_RETENTION_DAYS = 90;
 const KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[a-zA-Z0-9-]+$/;
+const REPOSITORY_ARN = /^arn:[a-z-]+:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._\/-]{2,256}$/;
 
 /**
  * The grants that target accounts, an imported store and the store itself share.
@@ -262,6 +336,7 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
   public abstract readonly encryptionKey: kms.IKey;
   public abstract readonly artifactsBucket: s3.IBucket;
   public abstract readonly templatesBucket: s3.IBucket;
+  public abstract readonly imageRepositories: ecr.IRepository[];
 
   /**
    * Grants reading artifacts and templates, and decrypting with the key.
@@ -293,6 +368,29 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
    * @internal
    */
   protected abstract _bucketArnFor(grantee: iam.IGrantable, bucket: s3.IBucket): string;
+
+  /**
+   * Grants pulling images from every repository of the store, and getting an ECR
+   * authorization token.
+   *
+   * @param grantee the principal to grant to
+   */
+  public grantPull(grantee: iam.IGrantable): iam.Grant {
+    const arns = this._repositoryArnsFor(grantee);
+    if (arns.length === 0) {
+      return iam.Grant.drop(grantee, 'pull images from an artifact store without image repositories');
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: IMAGE_PULL_ACTIONS, resourceArns: arns })
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] }));
+  }
+
+  /**
+   * The repositories' ARNs, as an identity policy in the grantee's stack names them.
+   * @internal
+   */
+  protected _repositoryArnsFor(_grantee: iam.IGrantable): string[] {
+    return this.imageRepositories.map((r) => r.repositoryArn);
+  }
 
   /**
    * Whether grantReadWrite also writes templates.
@@ -390,6 +488,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
         errors.add('keyArn', keyArn, `allowed: a key of the store's account and region (${location.account}, ${location.region})`);
       }
     }
+    checkRepositoryNames(errors, 'imageRepositoryNames', location.imageRepositoryNames);
     errors.throwIfAny();
     const name = (prefix: string) => CicdArtifactStore.bucketName(prefix, location.account, location.region);
     const alias = location.keyAlias ?? DEFAULT_KEY_ALIAS;
@@ -397,6 +496,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       keyArn,
       artifactsBucketName: name(location.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX),
       templatesBucketName: name(location.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX),
+      imageRepositoryArns: location.imageRepositoryNames?.map((n) => repositoryArn(location.account, location.region, n)),
     }, { alias, account: location.account, region: location.region, byArn: keyArn !== undefined });
   }
 
@@ -445,6 +545,12 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   /** The bucket that receives the server access logs of both buckets. */
   public readonly serverAccessLogsBucket: s3.IBucket;
 
+  public readonly imageRepositories: ecr.IRepository[];
+
+  /** The names of the store's ECR repositories, as given. */
+  public readonly imageRepositoryNames: string[];
+
+  private readonly repositories: ImageRepository[];
   private readonly targetsCanWriteTemplates: boolean;
   private readonly organizationCanWriteArtifacts: boolean;
   private readonly keyPolicy: iam.PolicyDocument;
@@ -622,6 +728,17 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     this.templatesBucket = bucket('TemplatesBucket', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
       this.targetsCanWriteTemplates, this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets');
 
+    this.imageRepositoryNames = props.imageRepositoryNames ?? [];
+    this.repositories = createImageRepositories(this, {
+      names: this.imageRepositoryNames,
+      audience,
+      key,
+      removalPolicy,
+      tagMutability: props.imageTagMutability ?? ecr.TagMutability.IMMUTABLE,
+      untaggedImageRetention: props.untaggedImageRetention ?? Duration.days(DEFAULT_UNTAGGED_IMAGE_RETENTION_DAYS),
+    });
+    this.imageRepositories = this.repositories.map((r) => r.repository);
+
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
     this.node.addValidation({ validate: () => this.validatePublicPolicies() });
 
@@ -650,6 +767,16 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     // The key's ID is known only after deploying; another stack names the key by its alias.
     const stack = this.requireLiteralEnv(grantee);
     return aliasGrant(grantee, actions, stack.account, stack.region, this.keyAlias);
+  }
+
+  /** @internal */
+  protected _repositoryArnsFor(grantee: iam.IGrantable): string[] {
+    if (this.imageRepositoryNames.length === 0 || sameStack(this, grantee)) {
+      return super._repositoryArnsFor(grantee);
+    }
+    // By name, so that the grantee's stack neither references nor depends on this one.
+    const stack = this.requireLiteralEnv(grantee);
+    return this.imageRepositoryNames.map((name) => repositoryArn(stack.account, stack.region, name));
   }
 
   /** @internal */
@@ -729,6 +856,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     check(`The key policy of ${this.node.path}/Key`, this.keyPolicy, KEY_POLICY_QUOTA, encrypts);
     check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA, writesArtifacts);
     check(`The bucket policy of ${this.node.path}/TemplatesBucket`, (this.templatesBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    errors.push(...checkRepositoryPolicySizes(this, this.repositories, (bytes, limit) => this.sizeAdvice(bytes, limit)));
     return errors;
   }
 
@@ -757,6 +885,7 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly encryptionKey: kms.IKey;
   public readonly artifactsBucket: s3.IBucket;
   public readonly templatesBucket: s3.IBucket;
+  public readonly imageRepositories: ecr.IRepository[];
 
   /**
    * @param byAlias when given, the store is named by location: the key has this alias in this
@@ -765,7 +894,9 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   constructor(
     scope: Construct,
     id: string,
-    attrs: { readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string },
+    attrs: {
+      readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string; readonly imageRepositoryArns?: string[];
+    },
     private readonly byAlias?: { alias: string; account: string; region: string; byArn: boolean },
   ) {
     const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes', scope, id);
@@ -778,6 +909,11 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
         errors.add(prop, name, 'allowed: an S3 bucket name of 3 to 63 lower-case letters, digits and hyphens, without dots');
       }
     }
+    (attrs.imageRepositoryArns ?? []).forEach((arn, i) => {
+      if (!isToken(arn) && !REPOSITORY_ARN.test(arn)) {
+        errors.add(`imageRepositoryArns[${i}]`, arn, 'allowed: an ECR repository ARN such as "arn:aws:ecr:eu-west-1:111111111111:repository/sample-app"');
+      }
+    });
     errors.throwIfAny();
     // The CICD account's environment, as aws-cdk-lib's imported resources know theirs: from the
     // location, or from a literal key ARN; otherwise (SSM values) this stack's own.
@@ -799,6 +935,8 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
       bucketName: attrs.templatesBucketName,
       encryptionKey: this.encryptionKey,
     });
+    this.imageRepositories = (attrs.imageRepositoryArns ?? []).map((arn, i) =>
+      ecr.Repository.fromRepositoryAttributes(this, `ImageRepository${i}`, { repositoryArn: arn, repositoryName: repositoryNameOf(arn) }));
   }
 
   /** @internal */
@@ -958,6 +1096,8 @@ function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct,
       errors.add('noncurrentVersionRetention', retention.toString(), 'allowed: a whole number of days, at least 1');
     }
   }
+  checkRepositoryNames(errors, 'imageRepositoryNames', props.imageRepositoryNames);
+  checkUntaggedImageRetention(errors, 'untaggedImageRetention', props.untaggedImageRetention);
   checkExportPrefix(errors, 'outputExportPrefix', props.outputExportPrefix);
   errors.throwIfAny();
 }
@@ -969,4 +1109,9 @@ function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct,
 function organizationOfPaths(paths: string[] | undefined): string | undefined {
   const first = paths?.[0];
   return first === undefined || isToken(first) ? undefined : first.split('/')[0];
+}
+
+/** The repository name of an ECR repository ARN (tokens stay tokens). */
+function repositoryNameOf(arn: string): string {
+  return isToken(arn) ? Fn.select(1, Fn.split(':repository/', arn)) : arn.split(':repository/')[1];
 }

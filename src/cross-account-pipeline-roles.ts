@@ -252,6 +252,10 @@ export class CrossAccountPipelineRoles extends Construct {
     this.grantStore(props.artifactStore, cloudFormationRole, false);
     this.attachBuildPolicy(buildRole, baselineRoles);
     this.grantStore(props.artifactStore, buildRole, writeArtifacts);
+    // Images of the store: builds pull base images; CloudFormation reads the image of a Lambda
+    // function it creates or updates (Lambda checks the caller's ECR permissions).
+    props.artifactStore.grantPull(buildRole);
+    props.artifactStore.grantPull(cloudFormationRole);
 
     this.crossAccountRole = crossAccountRole;
     this.cloudFormationRole = cloudFormationRole;

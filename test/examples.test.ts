@@ -28,6 +28,8 @@ const VARIANTS: Array<[string, Context]> = [
   ['three accounts, role ARNs', { narrowing: 'role-arns' }],
   ['three accounts, organization', { organizationId: 'o-a1b2c3d4e5' }],
   ['single account', { layout: 'single' }],
+  ['three accounts, container images', { imageRepositories: 'sample-app,team/worker' }],
+  ['single account, container images', { layout: 'single', imageRepositories: 'sample-app' }],
 ];
 
 describe.each(VARIANTS)('reference app: %s', (_, context) => {

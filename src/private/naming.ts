@@ -4,7 +4,8 @@
  * the export names. Every construct and importer takes its names from here, so that one
  * account computes what another deployed without a value copied between them.
  */
-import { Token } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
+import { pascal } from './target-statements';
 import { isToken, PropErrors } from './validation';
 
 // ---------------------------------------------------------------------------------------
@@ -243,4 +244,56 @@ export function checkParameterPrefix(errors: PropErrors, prefix: string | undefi
   if (problem) {
     errors.add(prop, prefix, problem);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// ECR repositories of the store
+
+/** ECR's repository-name rule (CreateRepository), 2 to 256 characters. */
+const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+export const REPOSITORY_NAME_RULE = 'allowed: an ECR repository name of 2 to 256 characters: lower-case letters and digits, '
+  + 'separated by ".", "_" or "-", in "/"-separated parts, such as "team/app"';
+
+/** Why `name` is not a valid ECR repository name, or undefined. */
+export function repositoryNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || isToken(name)) {
+    return `${REPOSITORY_NAME_RULE}; a literal, since other accounts name the repository`;
+  }
+  if (name.length < 2 || name.length > 256 || !REPOSITORY_NAME.test(name)) {
+    return REPOSITORY_NAME_RULE;
+  }
+  return undefined;
+}
+
+/** Checks a list of repository names: each valid, none twice, no two with the same construct ID. */
+export function checkRepositoryNames(errors: PropErrors, prop: string, names: string[] | undefined): void {
+  if (names === undefined) {
+    return;
+  }
+  if (names.length === 0) {
+    errors.add(prop, names, 'allowed: at least one repository name; omit it for a store without container images');
+  }
+  const seen = new Map<string, string>();
+  names.forEach((name, i) => {
+    const problem = repositoryNameProblem(name);
+    if (problem) {
+      errors.add(`${prop}[${i}]`, name, problem);
+      return;
+    }
+    const id = repositoryConstructId(name);
+    if (seen.has(id)) {
+      errors.add(`${prop}[${i}]`, name, `allowed: a name listed once, and not differing from another only by ".", "_", "-" or "/" (it clashes with ${JSON.stringify(seen.get(id))})`);
+    }
+    seen.set(id, name);
+  });
+}
+
+/** The construct ID of a repository of the store: `ImageRepository` and the name in PascalCase. */
+export function repositoryConstructId(name: string): string {
+  return `ImageRepository${pascal(name)}`;
+}
+
+/** The ARN of a repository of `account` in `region`, built from literals (no reference to the store's stack). */
+export function repositoryArn(account: string, region: string, name: string): string {
+  return `arn:${Aws.PARTITION}:ecr:${region}:${account}:repository/${name}`;
 }

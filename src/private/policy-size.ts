@@ -159,3 +159,6 @@ export function checkInlinePoliciesSize(scope: IConstruct, rolePath: string, doc
   const bytes = documents.reduce<number>((sum, doc) => sum + deployedPolicySize(scope, doc), 0);
   return overQuota(`The inline policies of ${rolePath} (together)`, bytes, INLINE_POLICIES_QUOTA, () => advice);
 }
+
+/** ECR repository policy: SetRepositoryPolicy's `policyText` takes at most 10,240 characters. */
+export const REPOSITORY_POLICY_QUOTA = 10_240;

@@ -24,6 +24,8 @@ export const STORE_KEY_ARN = '${StoreKeyArn}';
 export const SAMPLE_APP_BOUNDARY = '${SampleAppBoundaryArn}';
 /** The read-only role's name in the opt-ins mode, outside the roles' prefix. */
 export const CUSTOM_READ_ONLY_ROLE_NAME = 'inventory-read-only';
+/** The ECR repository the reference app's store holds in the access matrix (`-c imageRepositories=sample-app`). */
+export const IMAGE_REPOSITORY = 'sample-app';
 
 /** A well-formed, made-up role unique ID: `AROA` and 17 characters. */
 export function fakeRoleId(tag: string): string {
@@ -177,6 +179,22 @@ export const PRINCIPALS = {
   codeBuild: { label: 'CodeBuild service', kind: 'service', service: 'codebuild.amazonaws.com' },
   lambda: { label: 'Lambda service', kind: 'service', service: 'lambda.amazonaws.com' },
   anonymous: { label: 'anonymous (unsigned)', kind: 'anonymous' },
+  foreignEcrAdmin: {
+    label: 'foreign 333333333333 `admin` role with `AdministratorAccess`',
+    kind: 'role',
+    account: FOREIGN,
+    roleName: 'admin',
+    roleId: fakeRoleId('FOREIGNADMIN'),
+    identity: 'administrator',
+  },
+  cicdAdmin: {
+    label: 'CICD `admin` role with `AdministratorAccess`',
+    kind: 'role',
+    account: CICD,
+    roleName: 'admin',
+    roleId: fakeRoleId('CICDADMIN'),
+    identity: 'administrator',
+  },
 } satisfies Record<string, PrincipalSpec>;
 
 export type PrincipalKey = keyof typeof PRINCIPALS;
@@ -210,6 +228,7 @@ export const RESOURCES = {
   nonprodCustomReadOnlyRole: { label: `non-prod \`${CUSTOM_READ_ONLY_ROLE_NAME}\` role (the read-only role under a custom name)` },
   nonprodAppUser: { label: 'a non-prod IAM user' },
   nonprodFunction: { label: 'a non-prod Lambda function' },
+  imageRepository: { label: 'the store\'s ECR repository `sample-app`' },
 } satisfies Record<string, ResourceSpec>;
 
 export type ResourceKey = keyof typeof RESOURCES;
@@ -967,6 +986,118 @@ const GROUPS: CaseGroup[] = [
         'CodeBuild documents that it sends the key, so the trust requires it (StringEquals)'),
       ...serviceTrust('lambda', 'nonprodBuildRole', 'Lambda', 'Allowed',
         'its execution-role page documents no condition key, so the trust checks it only if sent (StringEqualsIfExists)'),
+    ],
+  },
+  {
+    // The store's ECR repository: the audience pulls, Lambda pulls for the targets' functions, only the CICD account pushes.
+    name: 'container-images',
+    mode: 'account',
+    cases: [
+      {
+        principal: 'nonprodBuild',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        expected: 'Allowed',
+        description: 'The build role of an admitted target pulls an image: its grantPull and the repository policy both allow it',
+      },
+      {
+        principal: 'nonprodCloudFormation',
+        action: 'ecr:GetDownloadUrlForLayer',
+        resource: 'imageRepository',
+        expected: 'Allowed',
+        description: 'The CloudFormation role reads the image of a Lambda function it creates, as Lambda requires of the caller',
+      },
+      {
+        principal: 'foreignEcrAdmin',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        expected: 'ImplicitlyDenied',
+        description: 'An administrator of a foreign account pulls: the repository policy admits only the targets',
+      },
+      {
+        principal: 'nonprodBuild',
+        action: 'ecr:PutImage',
+        resource: 'imageRepository',
+        expected: 'ExplicitlyDenied',
+        description: 'A target\'s build role pushes an image: denied to every principal outside the CICD account (DenyPushOutsideCicdAccount)',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'ecr:CompleteLayerUpload',
+        resource: 'imageRepository',
+        expected: 'ExplicitlyDenied',
+        description: 'Even an administrator of an admitted target cannot push: the deny holds whatever its IAM policies allow',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'ecr:SetRepositoryPolicy',
+        resource: 'imageRepository',
+        expected: 'ExplicitlyDenied',
+        description: 'Nor change the repository policy to let itself push',
+      },
+      {
+        principal: 'cicdAdmin',
+        action: 'ecr:PutImage',
+        resource: 'imageRepository',
+        expected: 'Allowed',
+        description: 'A principal of the CICD account whose IAM policy allows it pushes: the CICD account owns the images',
+      },
+      {
+        principal: 'lambda',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        context: { 'aws:SourceArn': `arn:aws:lambda:${REGION}:${NONPROD}:function:sample-app` },
+        how: 'for a non-prod function (aws:SourceArn)',
+        expected: 'Allowed',
+        description: 'Lambda pulls the image of a function of a target account (LambdaPullsForTargetFunctions)',
+      },
+      {
+        principal: 'lambda',
+        action: 'ecr:GetDownloadUrlForLayer',
+        resource: 'imageRepository',
+        context: { 'aws:SourceArn': `arn:aws:lambda:${REGION}:${FOREIGN}:function:sample-app` },
+        how: 'for a function of 333333333333 (aws:SourceArn)',
+        expected: 'ImplicitlyDenied',
+        description: 'Lambda pulls for a function of a foreign account: refused (confused deputy)',
+      },
+      {
+        principal: 'lambda',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        how: 'without aws:SourceArn',
+        expected: 'ImplicitlyDenied',
+        description: 'Lambda pulls with no function named: refused',
+      },
+      {
+        principal: 'lambda',
+        action: 'ecr:PutImage',
+        resource: 'imageRepository',
+        context: { 'aws:SourceArn': `arn:aws:lambda:${REGION}:${NONPROD}:function:sample-app` },
+        how: 'for a non-prod function (aws:SourceArn)',
+        expected: 'ExplicitlyDenied',
+        description: 'Lambda pushes for a target\'s function: never (only pulls are allowed, and pushes are denied outside the CICD account)',
+      },
+    ],
+  },
+  {
+    // The repository policy narrows the pulls exactly as the bucket policies do.
+    name: 'container-images-role-arns',
+    mode: 'role-arns',
+    cases: [
+      {
+        principal: 'nonprodBuild',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        expected: 'Allowed',
+        description: 'A pipeline role named in roleArns pulls',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        expected: 'ImplicitlyDenied',
+        description: 'Another role of the same target, administrator though it is, does not: the repository admits only the listed roles',
+      },
     ],
   },
 ];

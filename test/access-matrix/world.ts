@@ -11,6 +11,7 @@ import {
   Decision,
   FOREIGN,
   FOREIGN_ORGANIZATION_ID,
+  IMAGE_REPOSITORY,
   KEY_ALIAS,
   Mode,
   MODE_CONTEXT,
@@ -75,6 +76,8 @@ export interface World {
   readonly templatesBucket: string;
   /** Bucket policies, by bucket name. */
   readonly bucketPolicies: Record<string, PolicyDocument>;
+  /** ECR repository policies, by repository name. */
+  readonly repositoryPolicies: Record<string, PolicyDocument>;
   /** The roles of each target account, by target name, then role name. */
   readonly targets: Record<string, { account: string; roles: Record<string, DeployedRole>; boundary?: DeployedPolicy }>;
   /** The permissions boundary the sample application's roles carry, as deployed in non-prod. */
@@ -99,10 +102,15 @@ function storeOf(stack: Stack) {
   for (const [id] of resourcesOfType(template, 'AWS::S3::BucketPolicy')) {
     bucketPolicies[resolved[id].Properties.Bucket] = resolved[id].Properties.PolicyDocument;
   }
+  const repositoryPolicies: Record<string, PolicyDocument> = {};
+  for (const [id] of resourcesOfType(template, 'AWS::ECR::Repository')) {
+    repositoryPolicies[resolved[id].Properties.RepositoryName] = resolved[id].Properties.RepositoryPolicyText;
+  }
   return {
     keyArn: env.attributes![`${keyId}.Arn`],
     keyPolicy: resolved[keyId].Properties.KeyPolicy as PolicyDocument,
     bucketPolicies,
+    repositoryPolicies,
   };
 }
 
@@ -154,7 +162,8 @@ function boundaryDocument(boundary: DeployedPolicy | undefined, arn: string): Si
 /** Builds the reference app in a mode and reads back what would be deployed. */
 export function buildWorld(mode: Mode): World {
   const app = new App();
-  const context = MODE_CONTEXT[mode];
+  // Every world's store holds the sample image repository (an option of the reference app).
+  const context: Record<string, string> = { imageRepositories: IMAGE_REPOSITORY, ...MODE_CONTEXT[mode] };
   const config = readConfig((key) => context[key], {});
   const baseline = buildBaseline(app, config);
   const store = storeOf(baseline.store);
@@ -287,6 +296,12 @@ function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
     case 'key':
       // The key carries its alias: identity policies in the targets name it by kms:ResourceAliases.
       return { arn: world.keyArn, account: storeAccount, policy: world.keyPolicy, context: { 'kms:ResourceAliases': [KEY_ALIAS] } };
+    case 'imageRepository':
+      return {
+        arn: `arn:aws:ecr:${REGION}:${storeAccount}:repository/${IMAGE_REPOSITORY}`,
+        account: storeAccount,
+        policy: world.repositoryPolicies[IMAGE_REPOSITORY],
+      };
     case 'nonprodAppRole':
       return { arn: `arn:aws:iam::${NONPROD}:role/my-service-role`, account: NONPROD };
     case 'nonprodObject':

@@ -18,6 +18,7 @@ export const VARIANTS: Record<string, Record<string, string>> = {
   'three-account-role-ids': { narrowing: 'role-ids', roleIds: ROLE_IDS },
   'three-account-role-arns': { narrowing: 'role-arns' },
   'single-account': { layout: 'single' },
+  'three-account-images': { imageRepositories: 'sample-app' },
 };
 
 const outRoot = process.argv[2];
