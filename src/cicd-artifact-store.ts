@@ -329,6 +329,39 @@ const DEFAULT_RETENTION_DAYS = 90;
 const KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[a-zA-Z0-9-]+$/;
 const REPOSITORY_ARN = /^arn:[a-z-]+:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._\/-]{2,256}$/;
 
+/** What the store's two buckets share. */
+interface StoreBucketContext {
+  readonly secureBucket: s3.BucketProps;
+  readonly key: kms.IKey;
+  readonly audience: TargetStatements;
+  readonly retention: Duration;
+}
+
+/** One of the store's two buckets. */
+interface StoreBucketSpec {
+  /** The construct ID, which is public API (renaming it replaces the bucket). */
+  readonly cid: string;
+  readonly prefix: string;
+  /** Whether the audience may write (templates with `targetsCanWriteTemplates`). */
+  readonly writable: boolean;
+  /** The Sid of the statements admitting the audience. */
+  readonly sid: string;
+  /** The targets that write, for the artifacts bucket. */
+  readonly artifactWriterTargets?: TargetAccount[];
+}
+
+/** What every bucket of the store has: private, owner-enforced, TLS 1.2 only, versioned. */
+function secureBucketProps(removalPolicy: RemovalPolicy): s3.BucketProps {
+  return {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    versioned: true,
+    removalPolicy,
+  };
+}
+
 /**
  * The grants that target accounts, an imported store and the store itself share.
  */
@@ -574,12 +607,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     this.organizationCanWriteArtifacts = props.organizationCanWriteArtifacts ?? false;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const retention = props.noncurrentVersionRetention ?? Duration.days(DEFAULT_RETENTION_DAYS);
-
-    if (targets.length === 0 && !props.organizationId && !props.organizationPaths) {
-      Annotations.of(this).addWarningV2('cdk-cross-account-cicd:noTargetAccounts',
-        'CicdArtifactStore: neither targetAccounts nor organizationId/organizationPaths is given, so no other account can use the store. '
-        + 'List the accounts pipelines deploy into, or acknowledge this warning for a store used by its own account only.');
-    }
+    this.warnIfNoAudience(props);
 
     const audience = new TargetStatements(this, {
       targetAccounts: targets,
@@ -588,10 +616,61 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       organizationPaths: props.organizationPaths,
       organizationRoleNames: props.organizationRoleNames,
     });
+    const writers = artifactWriters(targets);
 
-    // KMS key: rotated, administered by this account through IAM, used (never administered,
-    // never granted onwards) by the audience.
-    this.keyPolicy = new iam.PolicyDocument({
+    const { key, policy } = this.createKey(audience, targets, writers, removalPolicy);
+    this.keyPolicy = policy;
+    this.encryptionKey = key;
+
+    const secureBucket = secureBucketProps(removalPolicy);
+    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? this.createAccessLogsBucket(secureBucket, retention);
+    const shared: StoreBucketContext = { secureBucket, key, audience, retention };
+    this.artifactsBucket = this.createStoreBucket(shared, {
+      cid: 'ArtifactsBucket',
+      prefix: props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX,
+      writable: false,
+      sid: 'ReadArtifactsFromTargets',
+      artifactWriterTargets: writers,
+    });
+    this.templatesBucket = this.createStoreBucket(shared, {
+      cid: 'TemplatesBucket',
+      prefix: props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
+      writable: this.targetsCanWriteTemplates,
+      sid: this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets',
+    });
+
+    this.imageRepositoryNames = props.imageRepositoryNames ?? [];
+    this.repositories = createImageRepositories(this, {
+      names: this.imageRepositoryNames,
+      audience,
+      key,
+      removalPolicy,
+      tagMutability: props.imageTagMutability ?? ecr.TagMutability.IMMUTABLE,
+      untaggedImageRetention: props.untaggedImageRetention ?? Duration.days(DEFAULT_UNTAGGED_IMAGE_RETENTION_DAYS),
+    });
+    this.imageRepositories = this.repositories.map((r) => r.repository);
+
+    this.node.addValidation({ validate: () => this.validatePolicySizes() });
+    this.node.addValidation({ validate: () => this.validatePublicPolicies() });
+    this.addOutputs(key, props.outputExportPrefix);
+  }
+
+  /** A store that admits no other account is most likely a mistake: say so, acknowledgeably. */
+  private warnIfNoAudience(props: CicdArtifactStoreProps): void {
+    if ((props.targetAccounts ?? []).length === 0 && !props.organizationId && !props.organizationPaths) {
+      Annotations.of(this).addWarningV2('cdk-cross-account-cicd:noTargetAccounts',
+        'CicdArtifactStore: neither targetAccounts nor organizationId/organizationPaths is given, so no other account can use the store. '
+        + 'List the accounts pipelines deploy into, or acknowledge this warning for a store used by its own account only.');
+    }
+  }
+
+  /**
+   * The KMS key: rotated, administered by this account through IAM, used (never administered,
+   * never granted onwards) by the audience. Targets decrypt; only those that write artifacts
+   * (or templates) encrypt.
+   */
+  private createKey(audience: TargetStatements, targets: TargetAccount[], writers: TargetAccount[], removalPolicy: RemovalPolicy) {
+    const policy = new iam.PolicyDocument({
       minimize: false,
       statements: [
         new iam.PolicyStatement({
@@ -606,10 +685,8 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       description: `Encrypts the CICD artifact store (${this.keyAlias})`,
       enableKeyRotation: true,
       removalPolicy,
-      policy: this.keyPolicy,
+      policy,
     });
-    // Targets decrypt; only those that write artifacts (or templates) encrypt.
-    const writers = artifactWriters(targets);
     const encrypters = this.targetsCanWriteTemplates ? targets : writers;
     const keyStatements = [
       ...audience.statements({ sid: 'UseKeyFromTargets', actions: KEY_READ_ACTIONS, resources: ['*'] }),
@@ -625,127 +702,118 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       key.addToResourcePolicy(statement);
     }
     key.addAlias(this.keyAlias);
-    this.encryptionKey = key;
+    return { key, policy };
+  }
 
-    // What every bucket of the store has: private, owner-enforced, TLS 1.2 only, versioned.
-    const secureBucket: s3.BucketProps = {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      removalPolicy,
-    };
-
-    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? new s3.Bucket(this, 'AccessLogsBucket', {
+  private createAccessLogsBucket(secureBucket: s3.BucketProps, retention: Duration): s3.IBucket {
+    return new s3.Bucket(this, 'AccessLogsBucket', {
       ...secureBucket,
       // Server access logging delivers only to SSE-S3 buckets.
       encryption: s3.BucketEncryption.S3_MANAGED,
       lifecycleRules: [{ id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: retention }],
     });
+  }
 
-    const bucket = (cid: string, prefix: string, writable: boolean, sid: string, artifactWriterTargets?: TargetAccount[]) => {
-      this.physicalNames.set(cid, this.bucketNameFor(prefix));
-      const b = new s3.Bucket(this, cid, {
-        ...secureBucket,
-        bucketName: this.bucketNameFor(prefix),
-        encryption: s3.BucketEncryption.KMS,
-        encryptionKey: key,
-        bucketKeyEnabled: true,
-        lifecycleRules: [{
-          id: 'ExpireNoncurrentVersions',
-          noncurrentVersionExpiration: retention,
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-        }],
-      });
-      // Server access logs, set on the resource and allowed by a bucket policy on the logs
-      // bucket, whatever the app's feature flags say (the CDK's own option may fall back to an ACL).
-      (b.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-        destinationBucketName: this.serverAccessLogsBucket.bucketName,
-        logFilePrefix: `${prefix}/`,
-      };
-      this.serverAccessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
-        sid: `S3ServerAccessLogsFor${cid}`,
-        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [this.serverAccessLogsBucket.arnForObjects(`${prefix}/*`)],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': b.bucketArn },
-          StringEquals: { 'aws:SourceAccount': stack.account },
-        },
-      }));
-      // Objects are encrypted with the store's key: the bucket default does it for uploads
-      // that name no encryption; uploads that name another one are denied.
-      // A header that is absent passes (Null: false): the bucket's default encryption applies.
-      const denyUploadsWith = (denySid: string, header: string, required: string | string[]) => b.addToResourcePolicy(new iam.PolicyStatement({
-        sid: denySid,
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [b.arnForObjects('*')],
-        conditions: { StringNotEquals: { [header]: required }, Null: { [header]: 'false' } },
-      }));
-      denyUploadsWith('DenyUploadsNotEncryptedWithKms', 's3:x-amz-server-side-encryption', 'aws:kms');
-      // The key by its ARN, or by its alias ARN, which names this account: S3 resolves a bare key ID
-      // or alias name in the uploader's account instead, so those are denied.
-      denyUploadsWith('DenyUploadsWithAnotherKey', 's3:x-amz-server-side-encryption-aws-kms-key-id',
-        [key.keyArn, `arn:${Aws.PARTITION}:kms:${stack.region}:${stack.account}:${this.keyAlias}`]);
-      // `aws:kms` without a key ID gets the AWS managed aws/s3 key, which no other account can use.
-      b.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'DenyUploadsWithTheAwsManagedKey',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [b.arnForObjects('*')],
-        conditions: {
-          StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
-        },
-      }));
-      for (const statement of audience.statements({
-        sid,
-        actions: writable ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
-        resources: [b.bucketArn, b.arnForObjects('*')],
-      })) {
-        b.addToResourcePolicy(statement);
-      }
-      // Writers of artifacts: only the targets that opted in.
-      if (artifactWriterTargets) {
-        for (const statement of audience.statements({
-          sid: 'WriteArtifactsFromWriters',
-          actions: BUCKET_WRITE_ACTIONS,
-          resources: [b.arnForObjects('*')],
-          targets: artifactWriterTargets,
-          organization: this.organizationCanWriteArtifacts,
-        })) {
-          b.addToResourcePolicy(statement);
-        }
-      }
-      return b;
-    };
-
-    this.artifactsBucket = bucket('ArtifactsBucket', props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, false, 'ReadArtifactsFromTargets', writers);
-    this.templatesBucket = bucket('TemplatesBucket', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
-      this.targetsCanWriteTemplates, this.targetsCanWriteTemplates ? 'ReadWriteTemplatesFromTargets' : 'ReadTemplatesFromTargets');
-
-    this.imageRepositoryNames = props.imageRepositoryNames ?? [];
-    this.repositories = createImageRepositories(this, {
-      names: this.imageRepositoryNames,
-      audience,
-      key,
-      removalPolicy,
-      tagMutability: props.imageTagMutability ?? ecr.TagMutability.IMMUTABLE,
-      untaggedImageRetention: props.untaggedImageRetention ?? Duration.days(DEFAULT_UNTAGGED_IMAGE_RETENTION_DAYS),
+  /** One of the store's two buckets: encrypted with the key, logged, admitting the audience. */
+  private createStoreBucket(shared: StoreBucketContext, spec: StoreBucketSpec): s3.Bucket {
+    const name = this.bucketNameFor(spec.prefix);
+    this.physicalNames.set(spec.cid, name);
+    const bucket = new s3.Bucket(this, spec.cid, {
+      ...shared.secureBucket,
+      bucketName: name,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: shared.key,
+      bucketKeyEnabled: true,
+      lifecycleRules: [{
+        id: 'ExpireNoncurrentVersions',
+        noncurrentVersionExpiration: shared.retention,
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
     });
-    this.imageRepositories = this.repositories.map((r) => r.repository);
+    this.logToAccessLogsBucket(bucket, spec.cid, spec.prefix);
+    this.denyUploadsWithAnotherKey(bucket, shared.key);
+    for (const statement of shared.audience.statements({
+      sid: spec.sid,
+      actions: spec.writable ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
+      resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+    })) {
+      bucket.addToResourcePolicy(statement);
+    }
+    // Writers of artifacts: only the targets that opted in.
+    if (spec.artifactWriterTargets) {
+      for (const statement of shared.audience.statements({
+        sid: 'WriteArtifactsFromWriters',
+        actions: BUCKET_WRITE_ACTIONS,
+        resources: [bucket.arnForObjects('*')],
+        targets: spec.artifactWriterTargets,
+        organization: this.organizationCanWriteArtifacts,
+      })) {
+        bucket.addToResourcePolicy(statement);
+      }
+    }
+    return bucket;
+  }
 
-    this.node.addValidation({ validate: () => this.validatePolicySizes() });
-    this.node.addValidation({ validate: () => this.validatePublicPolicies() });
+  /**
+   * Server access logs, set on the resource and allowed by a bucket policy on the logs bucket,
+   * whatever the app's feature flags say (the CDK's own option may fall back to an ACL).
+   */
+  private logToAccessLogsBucket(bucket: s3.Bucket, cid: string, prefix: string): void {
+    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.serverAccessLogsBucket.bucketName,
+      logFilePrefix: `${prefix}/`,
+    };
+    this.serverAccessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `S3ServerAccessLogsFor${cid}`,
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.serverAccessLogsBucket.arnForObjects(`${prefix}/*`)],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      },
+    }));
+  }
 
+  /**
+   * Objects are encrypted with the store's key: the bucket default does it for uploads that
+   * name no encryption; uploads that name another one are denied. A header that is absent
+   * passes (Null: false): the bucket's default encryption applies.
+   */
+  private denyUploadsWithAnotherKey(bucket: s3.Bucket, key: kms.IKey): void {
+    const stack = Stack.of(this);
+    const denyUploadsWith = (denySid: string, header: string, required: string | string[]) => bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: denySid,
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: { StringNotEquals: { [header]: required }, Null: { [header]: 'false' } },
+    }));
+    denyUploadsWith('DenyUploadsNotEncryptedWithKms', 's3:x-amz-server-side-encryption', 'aws:kms');
+    // The key by its ARN, or by its alias ARN, which names this account: S3 resolves a bare key ID
+    // or alias name in the uploader's account instead, so those are denied.
+    denyUploadsWith('DenyUploadsWithAnotherKey', 's3:x-amz-server-side-encryption-aws-kms-key-id',
+      [key.keyArn, `arn:${Aws.PARTITION}:kms:${stack.region}:${stack.account}:${this.keyAlias}`]);
+    // `aws:kms` without a key ID gets the AWS managed aws/s3 key, which no other account can use.
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyUploadsWithTheAwsManagedKey',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: {
+        StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+      },
+    }));
+  }
+
+  private addOutputs(key: kms.IKey, exportPrefix: string | undefined): void {
     const output = (oid: string, value: string, description: string) => new CfnOutput(this, oid, {
       value,
       description,
-      exportName: props.outputExportPrefix ? `${props.outputExportPrefix}-${oid}` : undefined,
+      exportName: exportPrefix ? `${exportPrefix}-${oid}` : undefined,
     });
     output('KeyArn', key.keyArn, 'ARN of the KMS key of the CICD artifact store');
     output('ArtifactsBucketName', this.artifactsBucket.bucketName, 'Name of the bucket for pipeline artifacts');
@@ -985,65 +1053,72 @@ function sameStack(a: IConstruct, b: iam.IGrantable): boolean {
 
 function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct, id: string): void {
   const errors = new PropErrors('CicdArtifactStore', scope, id);
-  const targets = props.targetAccounts ?? [];
-  const seenAccounts = new Map<string, string>();
-  const seenNames = new Map<string, string>();
+  const seen = { accounts: new Map<string, string>(), names: new Map<string, string>() };
+  (props.targetAccounts ?? []).forEach((t, i) => validateTarget(errors, `targetAccounts[${i}]`, t, seen));
+  validateOrganization(errors, props);
+  validateStoreSettings(errors, stack, props);
+  errors.throwIfAny();
+}
 
-  targets.forEach((t, i) => {
-    const at = `targetAccounts[${i}]`;
-    if (checkTargetName(errors, `${at}.name`, t.name)) {
-      const key = pascal(t.name).toLowerCase();
-      if (seenNames.has(key)) {
-        errors.add(`${at}.name`, t.name, `allowed: a name used by no other target (it clashes with ${JSON.stringify(seenNames.get(key))})`);
-      }
-      seenNames.set(key, t.name);
+/** One target account: its name and account ID unique, its role IDs and ARNs its own. */
+function validateTarget(errors: PropErrors, at: string, t: TargetAccount, seen: { accounts: Map<string, string>; names: Map<string, string> }): void {
+  const seenNames = seen.names;
+  const seenAccounts = seen.accounts;
+  if (checkTargetName(errors, `${at}.name`, t.name)) {
+    const key = pascal(t.name).toLowerCase();
+    if (seenNames.has(key)) {
+      errors.add(`${at}.name`, t.name, `allowed: a name used by no other target (it clashes with ${JSON.stringify(seenNames.get(key))})`);
     }
-    if (typeof t.accountId === 'string' && isToken(t.accountId)) {
-      errors.add(`${at}.accountId`, t.accountId, 'allowed: a literal account ID; tokens resolved at deploy time cannot be checked nor grouped into policies');
-    } else if (!isAccountId(t.accountId)) {
-      errors.add(`${at}.accountId`, t.accountId, ACCOUNT_ID_RULE);
-    } else {
-      if (seenAccounts.has(t.accountId)) {
-        errors.add(`${at}.accountId`, t.accountId, `allowed: an account listed once (it is already target ${JSON.stringify(seenAccounts.get(t.accountId))}); list several roles of one account in its roleIds or roleArns`);
-      }
-      seenAccounts.set(t.accountId, t.name);
+    seenNames.set(key, t.name);
+  }
+  if (typeof t.accountId === 'string' && isToken(t.accountId)) {
+    errors.add(`${at}.accountId`, t.accountId, 'allowed: a literal account ID; tokens resolved at deploy time cannot be checked nor grouped into policies');
+  } else if (!isAccountId(t.accountId)) {
+    errors.add(`${at}.accountId`, t.accountId, ACCOUNT_ID_RULE);
+  } else {
+    if (seenAccounts.has(t.accountId)) {
+      errors.add(`${at}.accountId`, t.accountId, `allowed: an account listed once (it is already target ${JSON.stringify(seenAccounts.get(t.accountId))}); list several roles of one account in its roleIds or roleArns`);
     }
-    if (t.roleIds !== undefined) {
-      if (t.roleIds.length === 0) {
-        errors.add(`${at}.roleIds`, t.roleIds, 'allowed: at least one role unique ID; omit roleIds to admit the whole account');
-      }
-      t.roleIds.forEach((roleId, j) => {
-        if (typeof roleId !== 'string' || isToken(roleId) || !isRoleId(roleId)) {
-          errors.add(`${at}.roleIds[${j}]`, roleId, isToken(roleId) ? 'allowed: a literal role unique ID, not a token' : ROLE_ID_RULE);
-        }
-      });
+    seenAccounts.set(t.accountId, t.name);
+  }
+  if (t.roleIds !== undefined) {
+    if (t.roleIds.length === 0) {
+      errors.add(`${at}.roleIds`, t.roleIds, 'allowed: at least one role unique ID; omit roleIds to admit the whole account');
     }
-    if (t.artifactWriterRoleArns !== undefined) {
-      if (t.artifactWriterRoleArns.length === 0) {
-        errors.add(`${at}.artifactWriterRoleArns`, t.artifactWriterRoleArns, 'allowed: at least one role ARN; omit it (and set canWriteArtifacts) to let the whole target write');
+    t.roleIds.forEach((roleId, j) => {
+      if (typeof roleId !== 'string' || isToken(roleId) || !isRoleId(roleId)) {
+        errors.add(`${at}.roleIds[${j}]`, roleId, isToken(roleId) ? 'allowed: a literal role unique ID, not a token' : ROLE_ID_RULE);
       }
-      t.artifactWriterRoleArns.forEach((arn, j) => {
-        const account = typeof arn === 'string' && !isToken(arn) ? roleArnAccount(arn) : undefined;
-        if (account === undefined || (isAccountId(t.accountId) && account !== t.accountId)) {
-          errors.add(`${at}.artifactWriterRoleArns[${j}]`, arn, `allowed: a literal ARN of a role of the target's own account, such as "arn:aws:iam::${isAccountId(t.accountId) ? t.accountId : '222222222222'}:role/cicd-cross-account"`);
-        }
-      });
+    });
+  }
+  if (t.artifactWriterRoleArns !== undefined) {
+    if (t.artifactWriterRoleArns.length === 0) {
+      errors.add(`${at}.artifactWriterRoleArns`, t.artifactWriterRoleArns, 'allowed: at least one role ARN; omit it (and set canWriteArtifacts) to let the whole target write');
     }
-    if (t.roleArns !== undefined) {
-      if (t.roleArns.length === 0) {
-        errors.add(`${at}.roleArns`, t.roleArns, 'allowed: at least one role ARN; omit roleArns to admit the whole account');
+    t.artifactWriterRoleArns.forEach((arn, j) => {
+      const account = typeof arn === 'string' && !isToken(arn) ? roleArnAccount(arn) : undefined;
+      if (account === undefined || (isAccountId(t.accountId) && account !== t.accountId)) {
+        errors.add(`${at}.artifactWriterRoleArns[${j}]`, arn, `allowed: a literal ARN of a role of the target's own account, such as "arn:aws:iam::${isAccountId(t.accountId) ? t.accountId : '222222222222'}:role/cicd-cross-account"`);
       }
-      t.roleArns.forEach((arn, j) => {
-        const account = typeof arn === 'string' && !isToken(arn) ? roleArnAccount(arn) : undefined;
-        if (account === undefined) {
-          errors.add(`${at}.roleArns[${j}]`, arn, 'allowed: a literal IAM role ARN such as "arn:aws:iam::222222222222:role/cicd-pipeline"');
-        } else if (isAccountId(t.accountId) && account !== t.accountId) {
-          errors.add(`${at}.roleArns[${j}]`, arn, `allowed: a role of the target's own account ${t.accountId}`);
-        }
-      });
+    });
+  }
+  if (t.roleArns !== undefined) {
+    if (t.roleArns.length === 0) {
+      errors.add(`${at}.roleArns`, t.roleArns, 'allowed: at least one role ARN; omit roleArns to admit the whole account');
     }
-  });
+    t.roleArns.forEach((arn, j) => {
+      const account = typeof arn === 'string' && !isToken(arn) ? roleArnAccount(arn) : undefined;
+      if (account === undefined) {
+        errors.add(`${at}.roleArns[${j}]`, arn, 'allowed: a literal IAM role ARN such as "arn:aws:iam::222222222222:role/cicd-pipeline"');
+      } else if (isAccountId(t.accountId) && account !== t.accountId) {
+        errors.add(`${at}.roleArns[${j}]`, arn, `allowed: a role of the target's own account ${t.accountId}`);
+      }
+    });
+  }
+}
 
+/** Organization mode: the ID, the paths (of one organization), the role names. */
+function validateOrganization(errors: PropErrors, props: CicdArtifactStoreProps): void {
   if (props.organizationId !== undefined && (isToken(props.organizationId) || !isOrganizationId(props.organizationId))) {
     errors.add('organizationId', props.organizationId, ORGANIZATION_ID_RULE);
   }
@@ -1081,7 +1156,10 @@ function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct,
       }
     });
   }
+}
 
+/** The names, the key alias, retention, repositories and exports. */
+function validateStoreSettings(errors: PropErrors, stack: Stack, props: CicdArtifactStoreProps): void {
   checkBucketPrefixes(errors, stack.region, props);
   if ((props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX) === (props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX)) {
     errors.add('templatesBucketPrefix', props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX, 'allowed: a prefix other than artifactsBucketPrefix (the two buckets need different names)');
@@ -1099,7 +1177,6 @@ function validate(stack: Stack, props: CicdArtifactStoreProps, scope: Construct,
   checkRepositoryNames(errors, 'imageRepositoryNames', props.imageRepositoryNames);
   checkUntaggedImageRetention(errors, 'untaggedImageRetention', props.untaggedImageRetention);
   checkExportPrefix(errors, 'outputExportPrefix', props.outputExportPrefix);
-  errors.throwIfAny();
 }
 
 /**
