@@ -32,10 +32,8 @@ export interface Assembly {
 
 export type RoleIds = Record<string, Record<string, string>>;
 
-/** Synthesizes the reference app with the options' context (and role IDs, if given). */
-export function synthesize(options: Options, accounts: Record<AccountName, string>, roleIds?: RoleIds, label = 'baseline'): Assembly {
-  const dir = path.join(ROOT, 'cdk.out', label);
-  fs.rmSync(dir, { recursive: true, force: true });
+/** The reference app's CDK context for the options and the accounts they resolve to. */
+export function appContext(options: Options, accounts: Record<AccountName, string>): Record<string, string> {
   const context: Record<string, string> = {
     region: options.region,
     layout: options.layout,
@@ -44,8 +42,16 @@ export function synthesize(options: Options, accounts: Record<AccountName, strin
     nonprodAccount: accounts.nonprod,
     prodAccount: accounts.prod,
   };
-  if (roleIds && Object.keys(roleIds).length > 0) context.roleIds = JSON.stringify(roleIds);
   if (options.imageRepositories) context.imageRepositories = options.imageRepositories;
+  return context;
+}
+
+/** Synthesizes the reference app with the options' context (and role IDs, if given). */
+export function synthesize(options: Options, accounts: Record<AccountName, string>, roleIds?: RoleIds, label = 'baseline'): Assembly {
+  const dir = path.join(ROOT, 'cdk.out', label);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const context = appContext(options, accounts);
+  if (roleIds && Object.keys(roleIds).length > 0) context.roleIds = JSON.stringify(roleIds);
   const app = new App({ outdir: dir, context });
   // The environment is not consulted: everything comes from the options.
   const config = readConfig((key) => app.node.tryGetContext(key), {});

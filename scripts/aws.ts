@@ -176,7 +176,11 @@ export async function cdk(
 
 /** The deployed stack, or undefined if there is none (or it was deleted). */
 export async function describeStack(c: Connection, stackName: string): Promise<Stack | undefined> {
-  const cfn = awsClient(CloudFormationClient, c);
+  return describeStackWith(awsClient(CloudFormationClient, c), stackName);
+}
+
+/** The deployed stack, asked of a given CloudFormation client, or undefined if there is none. */
+export async function describeStackWith(cfn: CloudFormationClient, stackName: string): Promise<Stack | undefined> {
   try {
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
     return stack && stack.StackStatus !== 'DELETE_COMPLETE' ? stack : undefined;

@@ -12,7 +12,6 @@
 import {
   CloudFormationClient,
   DescribeStackResourcesCommand,
-  DescribeStacksCommand,
   ListExportsCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
@@ -47,7 +46,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackInfo } from './assembly';
-import { awsClient, Connection, connections, describeStack, resolveAccounts } from './aws';
+import { awsClient, Connection, connections, describeStack, describeStackWith, resolveAccounts } from './aws';
 import { MINISTACK_VERSION, unsupportedTypes } from './emulator';
 import { parseOptions, runMain } from './options';
 import { contains, firstDifference, Resolver, sameJson, Unresolvable } from './resolve';
@@ -411,17 +410,6 @@ async function refAndAttrs(type: string, physicalId: string, c: Connection, clie
   }
 }
 
-/** The deployed stack, or undefined if there is none (or it was deleted). */
-async function deployedStack(cfn: CloudFormationClient, stackName: string) {
-  try {
-    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
-    return stack && stack.StackStatus !== 'DELETE_COMPLETE' ? stack : undefined;
-  } catch (e) {
-    if (/does not exist/.test((e as Error).message)) return undefined;
-    throw e;
-  }
-}
-
 async function listExports(cfn: CloudFormationClient): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   let token: string | undefined;
@@ -442,7 +430,7 @@ export async function readBack(
     const c = conns.get(info.account)!;
     const clients = clientsOf(c);
     const row = (resource: string, property: string, result: Result, detail = '') => rows.push({ account: info.account, stack: info.name, resource, property, result, detail });
-    const stack = await deployedStack(clients.cfn, info.name);
+    const stack = await describeStackWith(clients.cfn, info.name);
     if (!stack) {
       row('(stack)', 'exists', 'MISMATCH', 'not deployed');
       continue;

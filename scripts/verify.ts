@@ -22,6 +22,7 @@ import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { appContext } from './assembly';
 import { clientConfig, Connection, connections, resolveAccounts } from './aws';
 import { Emulator } from './emulator';
 import { AccountName, Options, parseOptions, runMain } from './options';
@@ -248,14 +249,7 @@ export interface VerifyRun {
 export async function verify(options: Options, emulator?: Emulator): Promise<VerifyRun> {
   const accounts = await resolveAccounts(options);
   const conns = connections(options, accounts, emulator?.endpoint);
-  const context: Record<string, string> = {
-    region: options.region,
-    layout: options.layout,
-    narrowing: options.narrowing,
-    cicdAccount: accounts.cicd,
-    nonprodAccount: accounts.nonprod,
-    prodAccount: accounts.prod,
-  };
+  const context = appContext(options, accounts);
   const config0 = readConfig((key) => context[key], {});
   const region = options.region;
   const cicd = conns.get(accounts.cicd)!;
