@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
+import { CrossRegionReplicationBucketsOptions } from './cross-region-replication';
 import {
   checkRepositoryPolicySizes,
   checkUntaggedImageRetention,
@@ -30,6 +31,16 @@ import {
 } from './private/naming';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
 import { checkBucketPolicyNotPublic, PublicStatement } from './private/public-policy';
+import {
+  aliasGrantInRegions,
+  checkKeyArns,
+  checkRegions,
+  keyByAliasArns,
+  RegionalNames,
+  replicationBuckets,
+  siblingBucketArns,
+  siblingRegions,
+} from './private/regions';
 import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, IMAGE_PULL_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
 import { pascal, TargetStatements } from './private/target-statements';
 import {
@@ -70,6 +81,14 @@ export interface ICicdArtifactStore extends IResource {
    * an imported store was given none).
    */
   readonly imageRepositories: ecr.IRepository[];
+
+  /**
+   * The regions the store serves: its own and those of its sibling stores (the same store in
+   * other regions, see `CicdArtifactStoreProps.regions`). The grants reach the buckets, the key
+   * and the repositories of every one of them. Empty when the store's region is known only at
+   * deploy time.
+   */
+  readonly regions: string[];
 
   /**
    * Grants reading artifacts and templates, and decrypting with the key.
@@ -180,6 +199,14 @@ export interface CicdArtifactStoreLocation {
    * @default - no repository: `grantPull` grants nothing
    */
   readonly imageRepositoryNames?: string[];
+
+  /**
+   * The store's `regions`: every region it serves, `region` included. Grants then reach the
+   * buckets, the key (by its alias) and the repositories of each of them.
+   *
+   * @default - `region` only
+   */
+  readonly regions?: string[];
 }
 
 /**
@@ -323,6 +350,21 @@ export interface CicdArtifactStoreProps {
    * @default Duration.days(14)
    */
   readonly untaggedImageRetention?: Duration;
+
+  /**
+   * Every region the store serves, its own included, such as `['eu-west-1', 'us-east-1']`.
+   *
+   * CloudFormation stacks are regional: declare one stack per region, each with a
+   * `CicdArtifactStore` of the same props (this list included). Each creates its region's key,
+   * buckets (`PREFIX-ACCOUNT-REGION`) and repositories, with the same policies and the same
+   * alias. This list tells every store its siblings, so that grants (`grantRead`, the roles of
+   * `CrossAccountPipelineRoles`) reach all of them, and `CicdSettings` publishes it.
+   * `CicdArtifactStore.crossRegionReplicationBuckets` hands CodePipeline the buckets, so that
+   * it creates no support stack.
+   *
+   * @default - the stack's region only
+   */
+  readonly regions?: string[];
 }
 
 const DEFAULT_RETENTION_DAYS = 90;
@@ -367,6 +409,7 @@ function secureBucketProps(removalPolicy: RemovalPolicy): s3.BucketProps {
  */
 abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactStore {
   public abstract readonly encryptionKey: kms.IKey;
+  public abstract readonly regions: string[];
   public abstract readonly artifactsBucket: s3.IBucket;
   public abstract readonly templatesBucket: s3.IBucket;
   public abstract readonly imageRepositories: ecr.IRepository[];
@@ -409,7 +452,12 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
    * @param grantee the principal to grant to
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
-    const arns = this._repositoryArnsFor(grantee);
+    const home = this._repositoryArnsFor(grantee);
+    const regional = this._regionalNames();
+    const arns = home.length === 0 || !regional ? home : [
+      ...home,
+      ...regional.siblings.flatMap((r) => regional.imageRepositoryNames.map((n) => repositoryArn(regional.account, r, n))),
+    ];
     if (arns.length === 0) {
       return iam.Grant.drop(grantee, 'pull images from an artifact store without image repositories');
     }
@@ -426,6 +474,15 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
   }
 
   /**
+   * How to name the store's buckets, key and repositories in the other regions it serves, or
+   * undefined when it serves its own region only.
+   * @internal
+   */
+  protected _regionalNames(): RegionalNames | undefined {
+    return undefined;
+  }
+
+  /**
    * Whether grantReadWrite also writes templates.
    * @internal
    */
@@ -434,20 +491,35 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
   }
 
   private grant(grantee: iam.IGrantable, write: boolean): iam.Grant {
-    const artifacts = this._bucketArnFor(grantee, this.artifactsBucket);
-    const templates = this._bucketArnFor(grantee, this.templatesBucket);
+    // The buckets of this region, then of the other regions served, by their names.
+    const regional = this._regionalNames();
+    const siblings = (prefix: 'artifactsBucketPrefix' | 'templatesBucketPrefix') => (regional ? siblingBucketArns(regional, regional[prefix]) : []);
+    const artifacts = [this._bucketArnFor(grantee, this.artifactsBucket), ...siblings('artifactsBucketPrefix')];
+    const templates = [this._bucketArnFor(grantee, this.templatesBucket), ...siblings('templatesBucketPrefix')];
+    const withObjects = (arns: string[]) => [...arns, ...arns.map((a) => `${a}/*`)];
     const writeTemplates = write && this._templatesWritable();
-    return iam.Grant.addToPrincipal({
+    const keyActions = write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS;
+    const keyGrant = this._keyGrant(grantee, keyActions);
+    const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: write ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
-      resourceArns: [artifacts, `${artifacts}/*`],
+      resourceArns: withObjects(artifacts),
     }).combine(iam.Grant.addToPrincipal({
       grantee,
       actions: writeTemplates ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
-      resourceArns: [templates, `${templates}/*`],
-    })).combine(iam.Grant.addToPrincipal(
-      this._keyGrant(grantee, write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS),
-    ));
+      resourceArns: withObjects(templates),
+    }));
+    if (!regional || regional.siblings.length === 0) {
+      return grant.combine(iam.Grant.addToPrincipal(keyGrant));
+    }
+    // The keys of the other regions carry the same alias: one statement with this region's key
+    // when it too is named by its alias, else a statement of their own.
+    if (keyGrant.conditions) {
+      const resourceArns = [...keyGrant.resourceArns, ...keyByAliasArns(regional.account, regional.siblings)];
+      return grant.combine(iam.Grant.addToPrincipal({ ...keyGrant, resourceArns }));
+    }
+    return grant.combine(iam.Grant.addToPrincipal(keyGrant))
+      .combine(iam.Grant.addToPrincipal(aliasGrantInRegions(grantee, keyActions, regional.account, regional.siblings, regional.keyAlias)));
   }
 }
 
@@ -522,15 +594,75 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       }
     }
     checkRepositoryNames(errors, 'imageRepositoryNames', location.imageRepositoryNames);
+    checkRegions(errors, 'regions', location.regions, regionOk ? location.region : undefined, 'region');
     errors.throwIfAny();
     const name = (prefix: string) => CicdArtifactStore.bucketName(prefix, location.account, location.region);
     const alias = location.keyAlias ?? DEFAULT_KEY_ALIAS;
+    const regional: RegionalNames = {
+      account: location.account,
+      siblings: siblingRegions(location.regions, location.region),
+      artifactsBucketPrefix: location.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX,
+      templatesBucketPrefix: location.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
+      keyAlias: alias,
+      imageRepositoryNames: location.imageRepositoryNames ?? [],
+    };
     return new ImportedCicdArtifactStore(scope, id, {
       keyArn,
-      artifactsBucketName: name(location.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX),
-      templatesBucketName: name(location.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX),
+      artifactsBucketName: name(regional.artifactsBucketPrefix),
+      templatesBucketName: name(regional.templatesBucketPrefix),
       imageRepositoryArns: location.imageRepositoryNames?.map((n) => repositoryArn(location.account, location.region, n)),
-    }, { alias, account: location.account, region: location.region, byArn: keyArn !== undefined });
+    }, {
+      alias, account: location.account, region: location.region, byArn: keyArn !== undefined,
+      regional, regions: location.regions ?? [location.region],
+    });
+  }
+
+  /**
+   * The artifacts buckets of a CICD account's stores in every region a pipeline has actions
+   * in, for `codepipeline.Pipeline`'s `crossRegionReplicationBuckets`: CodePipeline then uses
+   * them, with the stores' keys, instead of creating a support stack (with a bucket and a key of
+   * its own) in each other region.
+   *
+   * Each bucket is named by its deterministic name (`PREFIX-ACCOUNT-REGION`) and carries the key
+   * of its own region: by the ARN given in `keyArns`, or else by its alias ARN, which CodePipeline
+   * recognizes only in the key's own account (a warning says so). Grants on a key known by its
+   * alias name it by `kms:ResourceAliases`. Nothing is read or created, and the pipeline's stack
+   * references no other stack.
+   *
+   * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html
+   * @param scope the parent construct, in the pipeline's stack
+   * @param id the ID of the construct that holds the imported buckets and keys
+   * @param options the CICD account, the regions, and the stores' names if not the defaults
+   */
+  public static crossRegionReplicationBuckets(
+    scope: Construct, id: string, options: CrossRegionReplicationBucketsOptions,
+  ): { [region: string]: s3.IBucket } {
+    const errors = new PropErrors('CicdArtifactStore.crossRegionReplicationBuckets', scope, id);
+    if (isToken(options.account) || !isAccountId(options.account)) {
+      errors.add('account', options.account, ACCOUNT_ID_RULE);
+    }
+    const pipelineRegion = Stack.of(scope).region;
+    const regionsOk = options.regions !== undefined
+      && checkRegions(errors, 'regions', options.regions, pipelineRegion, 'region of the pipeline\'s stack',
+        ': CodePipeline takes the pipeline\'s own artifact bucket from this map');
+    if (options.regions === undefined) {
+      errors.add('regions', options.regions, 'allowed: every region the pipeline has actions in, its own included');
+    }
+    checkBucketPrefixes(errors, undefined, { artifactsBucketPrefix: options.artifactsBucketPrefix });
+    if (options.keyAlias !== undefined && keyAliasProblem(options.keyAlias)) {
+      errors.add('keyAlias', options.keyAlias, keyAliasProblem(options.keyAlias)!);
+    }
+    if (regionsOk) {
+      checkKeyArns(errors, 'keyArns', options.keyArns, options.account, options.regions);
+    }
+    errors.throwIfAny();
+    return replicationBuckets(new Construct(scope, id), {
+      account: options.account,
+      regions: options.regions,
+      artifactsBucketPrefix: options.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX,
+      keyAlias: options.keyAlias ?? DEFAULT_KEY_ALIAS,
+      keyArns: options.keyArns ?? {},
+    });
   }
 
   /**
@@ -582,6 +714,9 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
   /** The names of the store's ECR repositories, as given. */
   public readonly imageRepositoryNames: string[];
+
+  public readonly regions: string[];
+  private readonly regional?: RegionalNames;
 
   private readonly repositories: ImageRepository[];
   private readonly targetsCanWriteTemplates: boolean;
@@ -649,6 +784,16 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       untaggedImageRetention: props.untaggedImageRetention ?? Duration.days(DEFAULT_UNTAGGED_IMAGE_RETENTION_DAYS),
     });
     this.imageRepositories = this.repositories.map((r) => r.repository);
+
+    this.regions = props.regions ?? (Token.isUnresolved(stack.region) ? [] : [stack.region]);
+    this.regional = props.regions && {
+      account: stack.account,
+      siblings: siblingRegions(props.regions, stack.region),
+      artifactsBucketPrefix: props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX,
+      templatesBucketPrefix: props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX,
+      keyAlias: this.keyAlias,
+      imageRepositoryNames: this.imageRepositoryNames,
+    };
 
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
     this.node.addValidation({ validate: () => this.validatePublicPolicies() });
@@ -828,6 +973,11 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   }
 
   /** @internal */
+  protected _regionalNames(): RegionalNames | undefined {
+    return this.regional;
+  }
+
+  /** @internal */
   protected _keyGrant(grantee: iam.IGrantable, actions: string[]): iam.CommonGrantOptions {
     if (sameStack(this, grantee)) {
       return { grantee, actions, resourceArns: [this.encryptionKey.keyArn] };
@@ -951,6 +1101,7 @@ const STATEFUL_TYPES = ['AWS::KMS::Key', 'AWS::S3::Bucket'];
 
 class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly encryptionKey: kms.IKey;
+  public readonly regions: string[];
   public readonly artifactsBucket: s3.IBucket;
   public readonly templatesBucket: s3.IBucket;
   public readonly imageRepositories: ecr.IRepository[];
@@ -965,7 +1116,7 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     attrs: {
       readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string; readonly imageRepositoryArns?: string[];
     },
-    private readonly byAlias?: { alias: string; account: string; region: string; byArn: boolean },
+    private readonly byAlias?: { alias: string; account: string; region: string; byArn: boolean; regional: RegionalNames; regions: string[] },
   ) {
     const errors = new PropErrors('CicdArtifactStore.fromArtifactStoreAttributes', scope, id);
     if (!byAlias && !isToken(attrs.keyArn) && !KEY_ARN.test(attrs.keyArn ?? '')) {
@@ -1005,6 +1156,13 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     });
     this.imageRepositories = (attrs.imageRepositoryArns ?? []).map((arn, i) =>
       ecr.Repository.fromRepositoryAttributes(this, `ImageRepository${i}`, { repositoryArn: arn, repositoryName: repositoryNameOf(arn) }));
+    const region = this.env.region;
+    this.regions = byAlias ? byAlias.regions : Token.isUnresolved(region) ? [] : [region];
+  }
+
+  /** @internal */
+  protected _regionalNames(): RegionalNames | undefined {
+    return this.byAlias?.regional;
   }
 
   /** @internal */
@@ -1175,6 +1333,11 @@ function validateStoreSettings(errors: PropErrors, stack: Stack, props: CicdArti
     }
   }
   checkRepositoryNames(errors, 'imageRepositoryNames', props.imageRepositoryNames);
+  if (props.regions !== undefined && Token.isUnresolved(stack.region)) {
+    errors.add('regions', props.regions, 'allowed: only in a stack whose region is a literal (give the stack an env): each region\'s store is its own stack');
+  } else {
+    checkRegions(errors, 'regions', props.regions, stack.region, 'stack\'s region');
+  }
   checkUntaggedImageRetention(errors, 'untaggedImageRetention', props.untaggedImageRetention);
   checkExportPrefix(errors, 'outputExportPrefix', props.outputExportPrefix);
 }

@@ -14,6 +14,7 @@ import {
   DEFAULT_READ_ONLY_ROLE_NAME,
   DEFAULT_ROLE_NAME_PREFIX,
   isTargetName,
+  regionsParameterName,
   registryPages,
   storeParameterNames,
   targetPageParameterName,
@@ -84,6 +85,8 @@ export interface CicdSettingsProps extends TargetRoleNamesOptions {
  *
  * - `kms/key-arn`, `buckets/artifacts/name`, `buckets/artifacts/arn`,
  *   `buckets/templates/name`, `buckets/templates/arn`
+ * - `regions`: the regions the store serves, comma-separated, when it serves several (its
+ *   `regions`); every region's store has its own settings, in that region
  * - `targets/1`, `targets/2`, ...: the target accounts as JSON, as many per parameter as
  *   4 KB hold (about 90 with short names), with the role-name prefix and the read-only
  *   role's name
@@ -120,6 +123,10 @@ export class CicdSettings extends Construct {
       ['BucketsTemplatesName', names.templatesBucketName, value('TemplatesBucketName', store.templatesBucket.bucketName), 'Name of the bucket for CloudFormation templates'],
       ['BucketsTemplatesArn', names.templatesBucketArn, value('TemplatesBucketArn', store.templatesBucket.bucketArn), 'ARN of the bucket for CloudFormation templates'],
     ];
+    // A store that serves several regions: each region's settings list them all.
+    if (store.regions.length > 1) {
+      settings.push(['Regions', regionsParameterName(prefix), store.regions.join(','), 'Regions the CICD artifact store serves, comma-separated (each has its own settings)']);
+    }
     const header = {
       roleNamePrefix: props.roleNamePrefix ?? DEFAULT_ROLE_NAME_PREFIX,
       readOnlyRoleName: props.readOnlyRoleName ?? DEFAULT_READ_ONLY_ROLE_NAME,

@@ -12,6 +12,12 @@ export interface KeyByAliasProps {
   /** Who imported the key and what to pass instead, for the error message. */
   readonly importer: string;
   readonly remedy: string;
+  /**
+   * The ARN to hand out as `keyArn`, such as the alias ARN for CodePipeline in the key's own
+   * account (which recognizes aliases there). Grants still go through `kms:ResourceAliases`.
+   * @default - `keyArn` fails at synth
+   */
+  readonly keyArn?: string;
 }
 
 /**
@@ -37,7 +43,7 @@ export class KeyByAlias extends Resource implements kms.IKey {
           + 'Grants (store.grantRead, encryptionKey.grantDecrypt, ...) work without it.');
       },
     });
-    this.keyArn = fail('key ARN');
+    this.keyArn = props.keyArn ?? fail('key ARN');
     this.keyId = fail('key ID');
   }
 

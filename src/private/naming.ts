@@ -166,6 +166,11 @@ export function storeParameterNames(prefix: string) {
   };
 }
 
+/** The parameter that lists the regions a store serves (comma-separated), written when it serves several. */
+export function regionsParameterName(prefix: string): string {
+  return `${prefix}/regions`;
+}
+
 /** The name of page `page` (from 1) of the target registry. */
 export function targetPageParameterName(prefix: string, page: number): string {
   return `${prefix}/targets/${page}`;
