@@ -10,6 +10,6 @@ const baseline = buildBaseline(app, readConfig((key) => app.node.tryGetContext(k
 if (app.node.tryGetContext('nag') === 'true') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { acknowledgeNagFindings } = require('./nag') as typeof import('./nag');
-  acknowledgeNagFindings([baseline.store, ...baseline.targets, baseline.settings, baseline.pipeline, baseline.sampleApp]);
+  acknowledgeNagFindings([baseline.store, ...baseline.targets, baseline.settings, baseline.pipeline, baseline.sampleApp, ...baseline.regionalStores]);
 }
 app.synth();

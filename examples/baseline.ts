@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { Account, BaselineConfig } from './config';
 import {
   CicdArtifactStore,
+  CicdArtifactStoreProps,
   CicdSettings,
   CrossAccountPipelineRoles,
   CrossReadOnlyRole,
@@ -16,6 +17,8 @@ import {
 
 /** Names of the stacks, in deploy order. */
 export const STORE_STACK = 'cicd-artifact-store';
+/** The store (and its settings) in each other region the store serves (`-c regions=…`). */
+export const regionalStoreStackName = (region: string) => `cicd-artifact-store-${region}`;
 export const targetStackName = (target: string) => `cicd-target-roles-${target}`;
 export const SETTINGS_STACK = 'cicd-settings';
 export const PIPELINE_STACK = 'cicd-sample-pipeline';
@@ -38,6 +41,8 @@ export interface Baseline {
   readonly settings: Stack;
   readonly pipeline: Stack;
   readonly sampleApp: Stack;
+  /** The store and settings stacks of the other regions (`-c regions=…`), none by default. */
+  readonly regionalStores: Stack[];
 }
 
 /**
@@ -57,7 +62,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   });
 
   const storeStack = new Stack(app, STORE_STACK, props(config.cicd.accountId, 'CICD artifact store: KMS key and artifact buckets shared with the target accounts'));
-  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', {
+  const storeProps: CicdArtifactStoreProps = {
     ...(config.organizationId
       // The organization, narrowed to the pipeline roles' names: constant-size policies.
       ? { organizationId: config.organizationId, organizationRoleNames: PIPELINE_ROLE_NAMES }
@@ -71,7 +76,10 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
         })),
       }),
     imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
-  });
+    // One store per region, each in its own stack, all with the same props.
+    regions: config.regions.length > 1 ? config.regions : undefined,
+  };
+  const store = new CicdArtifactStore(storeStack, 'ArtifactStore', storeProps);
 
   const targets = (config.stacks === 'cicd' ? [] : config.targets).map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
@@ -93,12 +101,26 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     targetAccounts: config.targets.map((t) => settingsTarget(config, t)),
   });
 
+  // The same store, with its settings, in every other region the pipelines use.
+  const regionalStores = config.regions.slice(1).map((region) => {
+    const stack = new Stack(app, regionalStoreStackName(region), {
+      ...props(config.cicd.accountId, `CICD artifact store and settings in ${region}`),
+      env: { account: config.cicd.accountId, region },
+    });
+    const regional = new CicdArtifactStore(stack, 'ArtifactStore', storeProps);
+    new CicdSettings(stack, 'Settings', { artifactStore: regional, targetAccounts: config.targets.map((t) => settingsTarget(config, t)) });
+    return stack;
+  });
+
   const pipeline = new SamplePipelineStack(app, PIPELINE_STACK, {
     ...props(config.cicd.accountId, 'Sample pipeline that deploys a tiny stack through the baseline'),
     // A pipeline has at most 50 stages: the sample deploys to the first two targets.
     targets: config.targets.slice(0, 2),
+    regions: config.regions,
+    regionKeyArns: config.regionKeyArns,
   });
   pipeline.addDependency(settingsStack);
+  regionalStores.forEach((s) => pipeline.addDependency(s));
 
   const sampleApp = new Stack(app, SAMPLE_APP_STACK, {
     description: 'Sample application deployed by the sample pipeline',
@@ -115,7 +137,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
   });
   greeting.grantRead(reader);
 
-  return { store: storeStack, targets, settings: settingsStack, pipeline, sampleApp };
+  return { store: storeStack, targets, settings: settingsStack, pipeline, sampleApp, regionalStores };
 }
 
 /** What the settings publish about one target: its ID, and its roles' unique IDs once known. */
@@ -145,6 +167,10 @@ function storeTarget(config: BaselineConfig, name: string, accountId: string): T
 
 interface SamplePipelineStackProps extends StackProps {
   readonly targets: Account[];
+  /** The regions the store serves, the pipeline's first: a stage deploys to the first target in the second. */
+  readonly regions?: string[];
+  /** The stores' key ARNs in the other regions, when known. */
+  readonly regionKeyArns?: Record<string, string>;
 }
 
 /**
@@ -158,10 +184,20 @@ class SamplePipelineStack extends Stack {
     super(scope, id, props);
     const store = CicdArtifactStore.fromSsmParameters(this, 'Store');
     const source = new codepipeline.Artifact('Source');
+    const regions = props.regions ?? [];
     const pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: 'cicd-sample',
       pipelineType: codepipeline.PipelineType.V2,
-      artifactBucket: store.artifactsBucket,
+      // Several regions: the stores' bucket in each, so that CodePipeline creates no support stack.
+      ...(regions.length > 1
+        ? {
+          crossRegionReplicationBuckets: CicdArtifactStore.crossRegionReplicationBuckets(this, 'StoreBuckets', {
+            account: this.account,
+            regions,
+            keyArns: { [this.region]: store.encryptionKey.keyArn, ...props.regionKeyArns },
+          }),
+        }
+        : { artifactBucket: store.artifactsBucket }),
     });
     // aws-cdk-lib makes the pipeline depend on its role and the role's policy; the role is
     // also referenced by GetAtt, so cfn-lint reports the DependsOn on it as redundant (W3005).
@@ -195,6 +231,23 @@ class SamplePipelineStack extends Stack {
           }),
         ],
       });
+      // The first target again, in each other region the store serves.
+      if (i === 0) {
+        for (const region of regions.slice(1)) {
+          pipeline.addStage({
+            stageName: `Deploy-${target.name}-${region}`,
+            actions: [new actions.CloudFormationCreateUpdateStackAction({
+              actionName: 'Deploy',
+              region,
+              stackName: SAMPLE_APP_STACK,
+              templatePath: source.atPath(SAMPLE_TEMPLATE_FILE),
+              adminPermissions: false,
+              role: roles.crossAccountRole,
+              deploymentRole: roles.cloudFormationRole,
+            })],
+          });
+        }
+      }
     });
   }
 }

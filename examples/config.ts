@@ -38,6 +38,18 @@ export interface BaselineConfig {
    * default, so the default layout needs no container registry.
    */
   readonly imageRepositories: string[];
+  /**
+   * Every region the store serves (`regions=eu-west-1,us-east-1`), `region` first: a store
+   * stack (with its settings) in each other region, and a sample pipeline stage that deploys to
+   * the first target in the second region. By default `region` only.
+   */
+  readonly regions: string[];
+  /**
+   * The ARNs of the stores' keys in the other regions, by region (`regionKeyArns={"us-east-1":"arn:…"}`),
+   * read from the regional store stacks' `KeyArn` outputs once deployed: a cross-account action
+   * needs them (CodePipeline recognizes a key's alias only in its own account).
+   */
+  readonly regionKeyArns: Record<string, string>;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -107,5 +119,29 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
   }
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories };
+  const { regions, regionKeyArns } = readRegions(region, context('regions') ?? env.CICD_REGIONS, context('regionKeyArns') ?? env.CICD_REGION_KEY_ARNS);
+  return {
+    cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories,
+    regions, regionKeyArns,
+  };
+}
+
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+
+/** The regions the store serves (`region` first, then the others given) and the other regions' key ARNs. */
+function readRegions(region: string, raw: string | undefined, rawKeyArns: string | undefined): { regions: string[]; regionKeyArns: Record<string, string> } {
+  const given = (raw ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  for (const r of given) {
+    if (!REGION.test(r)) {
+      throw new Error(`regions: got ${JSON.stringify(r)}; allowed: AWS region names such as "us-east-1", separated by commas`);
+    }
+  }
+  const regions = [region, ...given.filter((r, i) => r !== region && given.indexOf(r) === i)];
+  const regionKeyArns = rawKeyArns ? JSON.parse(rawKeyArns) as Record<string, string> : {};
+  for (const r of Object.keys(regionKeyArns)) {
+    if (!regions.includes(r) || r === region) {
+      throw new Error(`regionKeyArns: got a key for ${JSON.stringify(r)}; allowed: the other regions of regions (${regions.slice(1).join(', ') || 'none'})`);
+    }
+  }
+  return { regions, regionKeyArns };
 }

@@ -612,8 +612,12 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       templatesBucketName: name(regional.templatesBucketPrefix),
       imageRepositoryArns: location.imageRepositoryNames?.map((n) => repositoryArn(location.account, location.region, n)),
     }, {
-      alias, account: location.account, region: location.region, byArn: keyArn !== undefined,
-      regional, regions: location.regions ?? [location.region],
+      alias,
+      account: location.account,
+      region: location.region,
+      byArn: keyArn !== undefined,
+      regional,
+      regions: location.regions ?? [location.region],
     });
   }
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildBaseline, PIPELINE_STACK, SAMPLE_APP_STACK, SETTINGS_STACK, STORE_STACK, targetStackName } from '../examples/baseline';
+import { buildBaseline, PIPELINE_STACK, regionalStoreStackName, SAMPLE_APP_STACK, SETTINGS_STACK, STORE_STACK, targetStackName } from '../examples/baseline';
 import { readConfig } from '../examples/config';
 import { acknowledgeNagFindings, findingMatcher, NAG_ACKNOWLEDGEMENTS } from '../examples/nag';
 
@@ -12,7 +12,7 @@ type Context = Record<string, string>;
 function build(context: Context) {
   const app = new App();
   const baseline = buildBaseline(app, readConfig((key) => context[key], {}));
-  const stacks: Stack[] = [baseline.store, ...baseline.targets, baseline.settings, baseline.pipeline, baseline.sampleApp];
+  const stacks: Stack[] = [baseline.store, ...baseline.targets, baseline.settings, baseline.pipeline, baseline.sampleApp, ...baseline.regionalStores];
   acknowledgeNagFindings(stacks);
   return { app, baseline, stacks };
 }
@@ -22,6 +22,9 @@ const ROLE_IDS = JSON.stringify({
   prod: { crossAccountRoleId: 'AROADDDDDDDDDDDDDDDDD', cloudFormationRoleId: 'AROAEEEEEEEEEEEEEEEEE', buildRoleId: 'AROAFFFFFFFFFFFFFFFFF' },
 });
 
+/** The store's key in the second region, as the regional store stack outputs it once deployed. */
+const OTHER_REGION_KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
 const VARIANTS: Array<[string, Context]> = [
   ['three accounts', {}],
   ['three accounts, role IDs', { narrowing: 'role-ids', roleIds: ROLE_IDS }],
@@ -30,6 +33,7 @@ const VARIANTS: Array<[string, Context]> = [
   ['single account', { layout: 'single' }],
   ['three accounts, container images', { imageRepositories: 'sample-app,team/worker' }],
   ['single account, container images', { layout: 'single', imageRepositories: 'sample-app' }],
+  ['three accounts, two regions', { regions: 'eu-west-1,us-east-1', regionKeyArns: JSON.stringify({ 'us-east-1': OTHER_REGION_KEY_ARN }) }],
 ];
 
 describe.each(VARIANTS)('reference app: %s', (_, context) => {
@@ -39,7 +43,8 @@ describe.each(VARIANTS)('reference app: %s', (_, context) => {
     const assembly = app.synth();
     const names = assembly.stacks.map((s) => s.stackName).sort();
     const targets = context.layout === 'single' ? ['main'] : ['nonprod', 'prod'];
-    expect(names).toEqual([STORE_STACK, SETTINGS_STACK, PIPELINE_STACK, SAMPLE_APP_STACK, ...targets.map(targetStackName)].sort());
+    const regional = (context.regions ?? '').split(',').filter((r) => r && r !== 'eu-west-1').map(regionalStoreStackName);
+    expect(names).toEqual([STORE_STACK, SETTINGS_STACK, PIPELINE_STACK, SAMPLE_APP_STACK, ...targets.map(targetStackName), ...regional].sort());
   });
 
   test('cdk-nag AwsSolutions: no finding is left unacknowledged', () => {
@@ -88,6 +93,33 @@ describe('reference app details', () => {
     ]);
   });
 
+  test('regions: a store and settings stack in the other region, and a stage deploying there through its bucket and key, with no support stack', () => {
+    const { app, baseline } = build({ regions: 'eu-west-1,us-east-1', regionKeyArns: JSON.stringify({ 'us-east-1': OTHER_REGION_KEY_ARN }) });
+    const assembly = app.synth();
+    expect(assembly.stacks.filter((s) => /support/i.test(s.stackName))).toEqual([]);
+    const regional = assembly.getStackByName(regionalStoreStackName('us-east-1'));
+    expect(regional.environment.region).toBe('us-east-1');
+    const resources = Object.values<any>(regional.template.Resources);
+    expect(resources.filter((r) => r.Type === 'AWS::S3::Bucket').map((r) => r.Properties.BucketName))
+      .toEqual(expect.arrayContaining(['cicd-artifacts-111111111111-us-east-1', 'cicd-templates-111111111111-us-east-1']));
+    expect(resources.find((r) => r.Type === 'AWS::SSM::Parameter' && r.Properties.Name === '/cicd/artifacts/regions')?.Properties.Value).toBe('eu-west-1,us-east-1');
+    const template = Template.fromStack(baseline.pipeline).toJSON();
+    expect(Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::KMS::Key')).toEqual([]);
+    const pipeline = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline');
+    expect(pipeline.Properties.Stages.map((s: any) => [s.Name, s.Actions.map((a: any) => a.Region ?? '-')])).toEqual([
+      ['Source', ['-']],
+      ['Deploy-nonprod', ['-']],
+      ['Deploy-nonprod-us-east-1', ['us-east-1']],
+      ['Deploy-prod', ['-', '-']],
+    ]);
+    expect(pipeline.Properties.ArtifactStores).toContainEqual({
+      Region: 'us-east-1',
+      ArtifactStore: { Type: 'S3', Location: 'cicd-artifacts-111111111111-us-east-1', EncryptionKey: { Type: 'KMS', Id: OTHER_REGION_KEY_ARN } },
+    });
+    // The target roles reach the second region's buckets.
+    expect(JSON.stringify(Template.fromStack(baseline.targets[0]).toJSON())).toContain('cicd-artifacts-111111111111-us-east-1/*');
+  });
+
   test('bad configuration is refused with the value', () => {
     expect(() => readConfig((k) => ({ nonprodAccount: '12' } as Context)[k], {})).toThrow(/nonprodAccount: got "12"/);
     expect(() => readConfig((k) => ({ narrowing: 'users' } as Context)[k], {})).toThrow(/narrowing: got "users"/);
@@ -96,6 +128,8 @@ describe('reference app details', () => {
     expect(() => readConfig((k) => ({ organizationId: 'o-a1b2c3d4e5', narrowing: 'role-ids' } as Context)[k], {}))
       .toThrow(/narrowing: got "role-ids" with organizationId/);
     expect(() => readConfig((k) => ({ artifactWriters: 'nonprod,staging' } as Context)[k], {})).toThrow(/artifactWriters: got "staging"; allowed: target names \(nonprod, prod\)/);
+    expect(() => readConfig((k) => ({ regions: 'eu-west-1,useast1' } as Context)[k], {})).toThrow(/regions: got "useast1"/);
+    expect(() => readConfig((k) => ({ regionKeyArns: '{"eu-west-2":"arn"}' } as Context)[k], {})).toThrow(/regionKeyArns: got a key for "eu-west-2"/);
   });
 
   test('the sample application\'s roles carry the baseline\'s permissions boundary', () => {
