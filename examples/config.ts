@@ -121,8 +121,18 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
   const { regions, regionKeyArns } = readRegions(region, context('regions') ?? env.CICD_REGIONS, context('regionKeyArns') ?? env.CICD_REGION_KEY_ARNS);
   return {
-    cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories,
-    regions, regionKeyArns,
+    cicd: { name: 'cicd', accountId: cicd },
+    targets,
+    region,
+    narrowing,
+    roleIds,
+    organizationId,
+    artifactWriters,
+    readOnlyRoleName,
+    stacks,
+    imageRepositories,
+    regions,
+    regionKeyArns,
   };
 }
 
