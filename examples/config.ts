@@ -139,7 +139,9 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 /** The regions the store serves (`region` first, then the others given) and the other regions' key ARNs. */
-function readRegions(region: string, raw: string | undefined, rawKeyArns: string | undefined): { regions: string[]; regionKeyArns: Record<string, string> } {
+function readRegions(
+  region: string, raw: string | undefined, rawKeyArns: string | undefined,
+): { regions: string[]; regionKeyArns: Record<string, string> } {
   const given = (raw ?? '').split(',').map((r) => r.trim()).filter(Boolean);
   for (const r of given) {
     if (!REGION.test(r)) {
