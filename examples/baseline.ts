@@ -182,9 +182,18 @@ interface SamplePipelineStackProps extends StackProps {
 class SamplePipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: SamplePipelineStackProps) {
     super(scope, id, props);
-    const store = CicdArtifactStore.fromSsmParameters(this, 'Store');
-    const source = new codepipeline.Artifact('Source');
     const regions = props.regions ?? [];
+    // Several regions: the buckets are named by the stores' deterministic names; only the key's
+    // ARN in this region is read from the settings (the layout CicdSettings documents).
+    const store = regions.length > 1
+      ? CicdArtifactStore.fromCicdAccount(this, 'Store', {
+        account: this.account,
+        region: this.region,
+        regions,
+        keyArn: ssm.StringParameter.valueForStringParameter(this, '/cicd/artifacts/kms/key-arn'),
+      })
+      : CicdArtifactStore.fromSsmParameters(this, 'Store');
+    const source = new codepipeline.Artifact('Source');
     const pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: 'cicd-sample',
       pipelineType: codepipeline.PipelineType.V2,

@@ -19,6 +19,10 @@ export const VARIANTS: Record<string, Record<string, string>> = {
   'three-account-role-arns': { narrowing: 'role-arns' },
   'single-account': { layout: 'single' },
   'three-account-images': { imageRepositories: 'sample-app' },
+  'three-account-regions': {
+    regions: 'eu-west-1,us-east-1',
+    regionKeyArns: JSON.stringify({ 'us-east-1': 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
+  },
 };
 
 const outRoot = process.argv[2];
