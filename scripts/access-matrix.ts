@@ -21,6 +21,7 @@ const MODE_LABELS: Record<Mode, string> = {
   'single': 'single account',
   'trusted-principals': 'trusted principals',
   'opt-ins': 'opt-ins',
+  'regions': 'two regions',
 };
 
 const DECISIONS: Record<Decision, string> = {

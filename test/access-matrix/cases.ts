@@ -26,6 +26,10 @@ export const SAMPLE_APP_BOUNDARY = '${SampleAppBoundaryArn}';
 export const CUSTOM_READ_ONLY_ROLE_NAME = 'inventory-read-only';
 /** The ECR repository the reference app's store holds in the access matrix (`-c imageRepositories=sample-app`). */
 export const IMAGE_REPOSITORY = 'sample-app';
+/** The second region the store serves in the regions mode (`-c regions=eu-west-1,us-east-1`). */
+export const OTHER_REGION = 'us-east-1';
+/** Stands for the store's key ARN in the other region in a case's context; replaced by the synthesized key's ARN there. */
+export const OTHER_REGION_STORE_KEY_ARN = '${OtherRegionStoreKeyArn}';
 
 /** A well-formed, made-up role unique ID: `AROA` and 17 characters. */
 export function fakeRoleId(tag: string): string {
@@ -52,11 +56,12 @@ export const TRUSTED_PIPELINE_ROLE_ARN = `arn:aws:iam::${CICD}:role/cicd-sample-
  * - `trusted-principals`: the account layout, with the cross-account role trusting one principal of
  *   the CICD account (`trustedPrincipalArns`) instead of the whole account;
  * - `opt-ins`: the account layout, with non-prod writing artifacts (`-c artifactWriters=nonprod`) and
- *   the read-only role under a name outside the prefix (`-c readOnlyRoleName=inventory-read-only`).
+ *   the read-only role under a name outside the prefix (`-c readOnlyRoleName=inventory-read-only`);
+ * - `regions`: the account layout, with the store in a second region too (`-c regions=eu-west-1,us-east-1`).
  */
-export type Mode = 'account' | 'role-ids' | 'role-arns' | 'organization' | 'single' | 'trusted-principals' | 'opt-ins';
+export type Mode = 'account' | 'role-ids' | 'role-arns' | 'organization' | 'single' | 'trusted-principals' | 'opt-ins' | 'regions';
 
-export const MODES: Mode[] = ['account', 'role-ids', 'role-arns', 'organization', 'single', 'trusted-principals', 'opt-ins'];
+export const MODES: Mode[] = ['account', 'role-ids', 'role-arns', 'organization', 'single', 'trusted-principals', 'opt-ins', 'regions'];
 
 /** The CDK context that builds the reference app in each mode (trusted-principals adds a construct prop). */
 export const MODE_CONTEXT: Record<Mode, Record<string, string>> = {
@@ -67,6 +72,7 @@ export const MODE_CONTEXT: Record<Mode, Record<string, string>> = {
   'single': { layout: 'single' },
   'trusted-principals': {},
   'opt-ins': { artifactWriters: 'nonprod', readOnlyRoleName: CUSTOM_READ_ONLY_ROLE_NAME },
+  'regions': { regions: `${REGION},${OTHER_REGION}` },
 };
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -229,6 +235,10 @@ export const RESOURCES = {
   nonprodAppUser: { label: 'a non-prod IAM user' },
   nonprodFunction: { label: 'a non-prod Lambda function' },
   imageRepository: { label: 'the store\'s ECR repository `sample-app`' },
+  otherRegionArtifact: { label: `an object of the artifacts bucket in ${OTHER_REGION} (the store's second region)` },
+  otherRegionTemplate: { label: `an object of the templates bucket in ${OTHER_REGION}` },
+  otherRegionKey: { label: `the store's KMS key in ${OTHER_REGION} (by its alias)` },
+  otherRegionImageRepository: { label: `the store's ECR repository \`sample-app\` in ${OTHER_REGION}` },
 } satisfies Record<string, ResourceSpec>;
 
 export type ResourceKey = keyof typeof RESOURCES;
@@ -1097,6 +1107,72 @@ const GROUPS: CaseGroup[] = [
         resource: 'imageRepository',
         expected: 'ImplicitlyDenied',
         description: 'Another role of the same target, administrator though it is, does not: the repository admits only the listed roles',
+      },
+    ],
+  },
+  {
+    // The store in a second region (its own stack, the same props): it admits the same principals
+    // as the home region, and the target roles' own policies reach it.
+    name: 'regions',
+    mode: 'regions',
+    cases: [
+      {
+        principal: 'nonprodPipeline',
+        action: 's3:GetObject',
+        resource: 'otherRegionArtifact',
+        expected: 'Allowed',
+        description: `The non-prod cross-account role reads an artifact in ${OTHER_REGION}: its identity policy names that region's bucket, and that bucket's policy admits non-prod`,
+      },
+      {
+        principal: 'nonprodPipeline',
+        action: 'kms:Decrypt',
+        resource: 'otherRegionKey',
+        expected: 'Allowed',
+        description: `...and decrypts it with the store's key in ${OTHER_REGION}, named by the same alias (kms:ResourceAliases) in that region`,
+      },
+      {
+        principal: 'nonprodCloudFormation',
+        action: 's3:GetObject',
+        resource: 'otherRegionTemplate',
+        expected: 'Allowed',
+        description: `The non-prod CloudFormation role reads a template in ${OTHER_REGION}`,
+      },
+      {
+        principal: 'nonprodBuild',
+        action: 'ecr:BatchGetImage',
+        resource: 'otherRegionImageRepository',
+        expected: 'Allowed',
+        description: `The non-prod build role pulls from the store's repository in ${OTHER_REGION}`,
+      },
+      {
+        principal: 'prodPipeline',
+        action: 'kms:Decrypt',
+        resource: 'otherRegionKey',
+        expected: 'Allowed',
+        description: `Every listed target is admitted in ${OTHER_REGION}: prod decrypts too`,
+      },
+      {
+        principal: 'nonprodPipeline',
+        action: 's3:PutObject',
+        resource: 'otherRegionArtifact',
+        context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': OTHER_REGION_STORE_KEY_ARN },
+        how: `SSE-KMS with the store's key in ${OTHER_REGION}`,
+        expected: 'ImplicitlyDenied',
+        description: `Targets read artifacts in ${OTHER_REGION} as at home; the CICD account writes them (canWriteArtifacts is off)`,
+      },
+      {
+        principal: 'foreignAdmin',
+        action: 's3:GetObject',
+        resource: 'otherRegionArtifact',
+        expected: 'ImplicitlyDenied',
+        description: `A foreign account with s3:* on everything reads no artifact in ${OTHER_REGION}: the bucket policy there admits only the targets`,
+      },
+      {
+        principal: 'foreignAdmin',
+        action: 'kms:Decrypt',
+        resource: 'otherRegionKey',
+        expected: 'ImplicitlyDenied',
+        description: `Nor decrypts with the key in ${OTHER_REGION}: the key policy there admits only the targets`,
       },
     ],
   },

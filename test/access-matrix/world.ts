@@ -17,6 +17,8 @@ import {
   MODE_CONTEXT,
   NONPROD,
   ORG_SANDBOX,
+  OTHER_REGION,
+  OTHER_REGION_STORE_KEY_ARN,
   ORGANIZATION_ID,
   PrincipalSpec,
   PRINCIPALS,
@@ -82,6 +84,8 @@ export interface World {
   readonly targets: Record<string, { account: string; roles: Record<string, DeployedRole>; boundary?: DeployedPolicy }>;
   /** The permissions boundary the sample application's roles carry, as deployed in non-prod. */
   readonly sampleAppBoundaryArn?: string;
+  /** The store's key, bucket and repository policies in each other region it serves (`-c regions=…`). */
+  readonly regional: Record<string, ReturnType<typeof storeOf>>;
 }
 
 function resourcesOfType(template: any, type: string): Array<[string, any]> {
@@ -167,6 +171,7 @@ export function buildWorld(mode: Mode): World {
   const config = readConfig((key) => context[key], {});
   const baseline = buildBaseline(app, config);
   const store = storeOf(baseline.store);
+  const regional = Object.fromEntries(baseline.regionalStores.map((s) => [s.region, storeOf(s)]));
   const targets: World['targets'] = {};
   for (const t of config.targets) {
     const stack = baseline.targets.find((s) => s.stackName === targetStackName(t.name))!;
@@ -193,6 +198,7 @@ export function buildWorld(mode: Mode): World {
   return {
     mode,
     sampleAppBoundaryArn,
+    regional,
     ...store,
     artifactsBucket: CicdArtifactStore.bucketName('cicd-artifacts', config.cicd.accountId, REGION),
     templatesBucket: CicdArtifactStore.bucketName('cicd-templates', config.cicd.accountId, REGION),
@@ -302,6 +308,19 @@ function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
         account: storeAccount,
         policy: world.repositoryPolicies[IMAGE_REPOSITORY],
       };
+    case 'otherRegionArtifact':
+    case 'otherRegionTemplate': {
+      const name = CicdArtifactStore.bucketName(key === 'otherRegionArtifact' ? 'cicd-artifacts' : 'cicd-templates', storeAccount, OTHER_REGION);
+      return { arn: `arn:aws:s3:::${name}/cicd-sample/Source/a1b2c3.zip`, account: storeAccount, policy: regionalStore(world).bucketPolicies[name] };
+    }
+    case 'otherRegionKey':
+      return { arn: regionalStore(world).keyArn, account: storeAccount, policy: regionalStore(world).keyPolicy, context: { 'kms:ResourceAliases': [KEY_ALIAS] } };
+    case 'otherRegionImageRepository':
+      return {
+        arn: `arn:aws:ecr:${OTHER_REGION}:${storeAccount}:repository/${IMAGE_REPOSITORY}`,
+        account: storeAccount,
+        policy: regionalStore(world).repositoryPolicies[IMAGE_REPOSITORY],
+      };
     case 'nonprodAppRole':
       return { arn: `arn:aws:iam::${NONPROD}:role/my-service-role`, account: NONPROD };
     case 'nonprodObject':
@@ -330,6 +349,15 @@ function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
   }
 }
 
+/** The store in the second region, which only the regions mode has. */
+function regionalStore(world: World): ReturnType<typeof storeOf> {
+  const store = world.regional[OTHER_REGION];
+  if (!store) {
+    throw new Error(`access matrix: no store in ${OTHER_REGION} in mode ${world.mode}`);
+  }
+  return store;
+}
+
 export interface Evaluation {
   readonly decision: Decision;
   /** Context keys the engine ignored because they do not apply to the action. */
@@ -344,6 +372,9 @@ export async function evaluate(world: World, c: AccessCase): Promise<Evaluation>
   const placeholder = (v: string | string[]) => {
     if (v === STORE_KEY_ARN) {
       return world.keyArn;
+    }
+    if (v === OTHER_REGION_STORE_KEY_ARN) {
+      return regionalStore(world).keyArn;
     }
     if (v === SAMPLE_APP_BOUNDARY) {
       if (!world.sampleAppBoundaryArn) {
