@@ -1131,11 +1131,11 @@ const GROUPS: CaseGroup[] = [
         description: `...and decrypts it with the store's key in ${OTHER_REGION}, named by the same alias (kms:ResourceAliases) in that region`,
       },
       {
-        principal: 'nonprodCloudFormation',
+        principal: 'nonprodBuild',
         action: 's3:GetObject',
         resource: 'otherRegionTemplate',
         expected: 'Allowed',
-        description: `The non-prod CloudFormation role reads a template in ${OTHER_REGION}`,
+        description: `The non-prod build role reads a template in ${OTHER_REGION}: its identity policy names that region's templates bucket`,
       },
       {
         principal: 'nonprodBuild',
