@@ -89,6 +89,21 @@ describe('a store that serves several regions', () => {
     expect(JSON.stringify(identityStatements(target))).not.toContain(OTHER);
   });
 
+  test('regions with the stack\'s region only: the same templates as without regions', () => {
+    const templates = (props: CicdArtifactStoreProps) => {
+      const app = new App();
+      const stack = new Stack(app, 'Store', { env: { account: CICD, region: HOME } });
+      const store = new CicdArtifactStore(stack, 'ArtifactStore', props);
+      new CicdSettings(stack, 'Settings', { artifactStore: store });
+      const target = new Stack(app, 'Target', { env: { account: NONPROD, region: HOME } });
+      new CrossAccountPipelineRoles(target, 'Roles', { cicdAccountId: CICD, artifactStore: store });
+      return [Template.fromStack(stack).toJSON(), Template.fromStack(target).toJSON()];
+    };
+    const without = templates({ targetAccounts: STORE_PROPS.targetAccounts });
+    expect(templates({ ...STORE_PROPS, regions: [HOME] })).toEqual(without);
+    expect(templates(STORE_PROPS)).not.toEqual(without);
+  });
+
   test('the target roles read the buckets and use the key (by alias) of every region the store serves', () => {
     // GIVEN
     const app = new App();
