@@ -14,6 +14,7 @@ import {
   DEFAULT_READ_ONLY_ROLE_NAME,
   DEFAULT_ROLE_NAME_PREFIX,
   isTargetName,
+  packageParameterNames,
   registryPages,
   storeParameterNames,
   targetPageParameterName,
@@ -84,6 +85,8 @@ export interface CicdSettingsProps extends TargetRoleNamesOptions {
  *
  * - `kms/key-arn`, `buckets/artifacts/name`, `buckets/artifacts/arn`,
  *   `buckets/templates/name`, `buckets/templates/arn`
+ * - for a store with a package repository: `packages/domain/name`, `packages/domain/arn`,
+ *   `packages/repo/name`, `packages/repo/arn`
  * - `targets/1`, `targets/2`, ...: the target accounts as JSON, as many per parameter as
  *   4 KB hold (about 90 with short names), with the role-name prefix and the read-only
  *   role's name
@@ -120,6 +123,16 @@ export class CicdSettings extends Construct {
       ['BucketsTemplatesName', names.templatesBucketName, value('TemplatesBucketName', store.templatesBucket.bucketName), 'Name of the bucket for CloudFormation templates'],
       ['BucketsTemplatesArn', names.templatesBucketArn, value('TemplatesBucketArn', store.templatesBucket.bucketArn), 'ARN of the bucket for CloudFormation templates'],
     ];
+    // The package repository, when the store has one (a layout addition: readers opt in).
+    if (store.packageDomainName && store.packageDomainArn && store.packageRepositoryName && store.packageRepositoryArn) {
+      const packages = packageParameterNames(prefix);
+      settings.push(
+        ['PackagesDomainName', packages.domainName, store.packageDomainName, 'Name of the CodeArtifact domain of the CICD artifact store'],
+        ['PackagesDomainArn', packages.domainArn, value('PackageDomainArn', store.packageDomainArn), 'ARN of the CodeArtifact domain of the CICD artifact store'],
+        ['PackagesRepositoryName', packages.repositoryName, store.packageRepositoryName, 'Name of the CodeArtifact repository of the CICD artifact store'],
+        ['PackagesRepositoryArn', packages.repositoryArn, value('PackageRepositoryArn', store.packageRepositoryArn), 'ARN of the CodeArtifact repository of the CICD artifact store'],
+      );
+    }
     const header = {
       roleNamePrefix: props.roleNamePrefix ?? DEFAULT_ROLE_NAME_PREFIX,
       readOnlyRoleName: props.readOnlyRoleName ?? DEFAULT_READ_ONLY_ROLE_NAME,
