@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
+import { PackageRepositoryOptions } from './package-repository-options';
 import {
   checkRepositoryPolicySizes,
   checkUntaggedImageRetention,
@@ -13,16 +14,6 @@ import {
   ImageRepository,
 } from './private/image-repositories';
 import { KeyByAlias } from './private/key-by-alias';
-import {
-  checkPackageOptions,
-  checkPackagePolicySizes,
-  CODEARTIFACT_SERVICE_NAME,
-  createPackageRepository,
-  PACKAGE_DOMAIN_READ_ACTIONS,
-  PACKAGE_PUBLISH_ACTIONS,
-  PACKAGE_READ_ACTIONS,
-  PackageRepository,
-} from './private/package-repository';
 import {
   bucketName,
   checkBucketPrefixes,
@@ -44,6 +35,16 @@ import {
   repositoryArn,
   storeParameterNames,
 } from './private/naming';
+import {
+  checkPackageOptions,
+  checkPackagePolicySizes,
+  CODEARTIFACT_SERVICE_NAME,
+  createPackageRepository,
+  PACKAGE_DOMAIN_READ_ACTIONS,
+  PACKAGE_PUBLISH_ACTIONS,
+  PACKAGE_READ_ACTIONS,
+  PackageRepository,
+} from './private/package-repository';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
 import { checkBucketPolicyNotPublic, PublicStatement } from './private/public-policy';
 import { BUCKET_READ_ACTIONS, BUCKET_WRITE_ACTIONS, IMAGE_PULL_ACTIONS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './private/store-actions';
@@ -61,7 +62,6 @@ import {
   ROLE_ID_RULE,
   roleArnAccount,
 } from './private/validation';
-import { PackageRepositoryOptions } from './package-repository-options';
 import { CicdSettingsImportOptions } from './settings-import-options';
 import { TargetAccount } from './target-account';
 
@@ -87,6 +87,35 @@ export interface ICicdArtifactStore extends IResource {
    * an imported store was given none).
    */
   readonly imageRepositories: ecr.IRepository[];
+
+  /**
+   * The name of the store's CodeArtifact domain.
+   *
+   * @default - the store has no package repository
+   */
+  readonly packageDomainName?: string;
+
+  /**
+   * The ARN of the store's CodeArtifact domain (`arn:aws:codeartifact:REGION:ACCOUNT:domain/NAME`).
+   *
+   * @default - the store has no package repository
+   */
+  readonly packageDomainArn?: string;
+
+  /**
+   * The name of the store's CodeArtifact repository.
+   *
+   * @default - the store has no package repository
+   */
+  readonly packageRepositoryName?: string;
+
+  /**
+   * The ARN of the store's CodeArtifact repository
+   * (`arn:aws:codeartifact:REGION:ACCOUNT:repository/DOMAIN/NAME`).
+   *
+   * @default - the store has no package repository
+   */
+  readonly packageRepositoryArn?: string;
 
   /**
    * Grants reading artifacts and templates, and decrypting with the key.
@@ -123,35 +152,6 @@ export interface ICicdArtifactStore extends IResource {
    * @param grantee the principal to grant to
    */
   grantPull(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * The name of the store's CodeArtifact domain.
-   *
-   * @default - the store has no package repository
-   */
-  readonly packageDomainName?: string;
-
-  /**
-   * The ARN of the store's CodeArtifact domain (`arn:aws:codeartifact:REGION:ACCOUNT:domain/NAME`).
-   *
-   * @default - the store has no package repository
-   */
-  readonly packageDomainArn?: string;
-
-  /**
-   * The name of the store's CodeArtifact repository.
-   *
-   * @default - the store has no package repository
-   */
-  readonly packageRepositoryName?: string;
-
-  /**
-   * The ARN of the store's CodeArtifact repository
-   * (`arn:aws:codeartifact:REGION:ACCOUNT:repository/DOMAIN/NAME`).
-   *
-   * @default - the store has no package repository
-   */
-  readonly packageRepositoryArn?: string;
 
   /**
    * Grants reading the store's CodeArtifact repository: an authorization token for its domain
@@ -690,7 +690,9 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       artifactsBucketName: name(location.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX),
       templatesBucketName: name(location.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX),
       imageRepositoryArns: location.imageRepositoryNames?.map((n) => repositoryArn(location.account, location.region, n)),
-      packageRepositoryArn: location.packages ? packageRepositoryArn(location.account, location.region, domainName, packageRepositoryName) : undefined,
+      packageRepositoryArn: location.packages
+        ? packageRepositoryArn(location.account, location.region, domainName, packageRepositoryName)
+        : undefined,
       packageNames: location.packages ? {
         domainName,
         repositoryName: packageRepositoryName,
@@ -1172,7 +1174,10 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     scope: Construct,
     id: string,
     attrs: {
-      readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string; readonly imageRepositoryArns?: string[];
+      readonly keyArn?: string;
+      readonly artifactsBucketName: string;
+      readonly templatesBucketName: string;
+      readonly imageRepositoryArns?: string[];
       readonly packageRepositoryArn?: string;
       /** The names and domain ARN, when known otherwise than from the repository ARN. */
       readonly packageNames?: { domainName: string; repositoryName: string; domainArn: string };

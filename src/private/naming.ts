@@ -358,8 +358,8 @@ export function packageRepositoryArn(account: string, region: string, domain: st
 }
 
 /** The ARN pattern of every package of a repository (`package/DOMAIN/REPOSITORY/*`), from its repository ARN. */
-export function packagesArnOf(repositoryArn: string): string {
-  return `${repositoryArn.replace(':repository/', ':package/')}/*`;
+export function packagesArnOf(arn: string): string {
+  return `${arn.replace(':repository/', ':package/')}/*`;
 }
 
 /** The SSM parameters of the store's packages, under the settings' prefix (none longer than the buckets'). */
