@@ -71,6 +71,8 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
         })),
       }),
     imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
+    // A CodeArtifact domain `cicd` and repository `packages`: the CICD account publishes, targets' build roles read.
+    packages: config.packages ? {} : undefined,
   });
 
   const targets = (config.stacks === 'cicd' ? [] : config.targets).map((t) => {

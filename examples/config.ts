@@ -38,6 +38,11 @@ export interface BaselineConfig {
    * default, so the default layout needs no container registry.
    */
   readonly imageRepositories: string[];
+  /**
+   * Whether the store has a CodeArtifact domain and repository (`packages=true`); off by
+   * default, so the default layout needs no CodeArtifact.
+   */
+  readonly packages: boolean;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -107,5 +112,21 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
   }
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories };
+  const packages = get('packages', 'CICD_PACKAGES', 'false');
+  if (packages !== 'true' && packages !== 'false') {
+    throw new Error(`packages: got ${JSON.stringify(packages)}; allowed: "true" (a CodeArtifact domain and repository in the store) or "false"`);
+  }
+  return {
+    cicd: { name: 'cicd', accountId: cicd },
+    targets,
+    region,
+    narrowing,
+    roleIds,
+    organizationId,
+    artifactWriters,
+    readOnlyRoleName,
+    stacks,
+    imageRepositories,
+    packages: packages === 'true',
+  };
 }
