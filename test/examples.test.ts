@@ -30,6 +30,8 @@ const VARIANTS: Array<[string, Context]> = [
   ['single account', { layout: 'single' }],
   ['three accounts, container images', { imageRepositories: 'sample-app,team/worker' }],
   ['single account, container images', { layout: 'single', imageRepositories: 'sample-app' }],
+  ['three accounts, packages', { packages: 'true' }],
+  ['single account, packages', { layout: 'single', packages: 'true' }],
 ];
 
 describe.each(VARIANTS)('reference app: %s', (_, context) => {

@@ -19,6 +19,7 @@ export const VARIANTS: Record<string, Record<string, string>> = {
   'three-account-role-arns': { narrowing: 'role-arns' },
   'single-account': { layout: 'single' },
   'three-account-images': { imageRepositories: 'sample-app' },
+  'three-account-packages': { packages: 'true' },
 };
 
 const outRoot = process.argv[2];
