@@ -361,6 +361,21 @@ describe('CicdArtifactStore packages: policy size guard', () => {
     expect(synth(n + 1)).toThrow(QUOTA_ERROR);
   });
 
+  test.each([
+    ['3 role IDs', 45, (i: number) => ({ roleIds: [0, 1, 2].map((k) => `AROA${String(i * 10 + k).padStart(17, '0')}`) })],
+    ['3 role ARNs', 27, (i: number) => ({ roleArns: ['cicd-cross-account', 'cicd-cloudformation', 'cicd-build'].map((r) => `arn:aws:iam::${200000000000 + i}:role/${r}`) })],
+  ])('the largest N with %s each (at least %d) fits; N + 1 fails naming the quota', (_, floor, narrowing) => {
+    const build = (n: number) => () => {
+      const app = new App();
+      const targetAccounts = many(n).map((t, i) => ({ ...t, ...narrowing(i) }));
+      new CicdArtifactStore(new Stack(app, 'Cicd', { env: CICD }), 'Store', { targetAccounts, packages: {} });
+      app.synth();
+    };
+    const n = largestN((k) => succeeds(build(k), QUOTA_ERROR), 10);
+    expect(n).toBeGreaterThanOrEqual(floor);
+    expect(build(n + 1)).toThrow(QUOTA_ERROR);
+  });
+
   test('organization mode fits any number of accounts', () => {
     const app = new App();
     new CicdArtifactStore(new Stack(app, 'Cicd', { env: CICD }), 'Store', { organizationId: 'o-a1b2c3d4e5', packages: {} });
