@@ -76,6 +76,8 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
         })),
       }),
     imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
+    // A CodeArtifact domain `cicd` and repository `packages`: the CICD account publishes, targets' build roles read.
+    packages: config.packages ? {} : undefined,
     // One store per region, each in its own stack, all with the same props.
     regions: config.regions.length > 1 ? config.regions : undefined,
   };

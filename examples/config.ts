@@ -50,6 +50,11 @@ export interface BaselineConfig {
    * needs them (CodePipeline recognizes a key's alias only in its own account).
    */
   readonly regionKeyArns: Record<string, string>;
+  /**
+   * Whether the store has a CodeArtifact domain and repository (`packages=true`); off by
+   * default, so the default layout needs no CodeArtifact.
+   */
+  readonly packages: boolean;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -120,6 +125,10 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   }
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
   const { regions, regionKeyArns } = readRegions(region, context('regions') ?? env.CICD_REGIONS, context('regionKeyArns') ?? env.CICD_REGION_KEY_ARNS);
+  const packages = get('packages', 'CICD_PACKAGES', 'false');
+  if (packages !== 'true' && packages !== 'false') {
+    throw new Error(`packages: got ${JSON.stringify(packages)}; allowed: "true" (a CodeArtifact domain and repository in the store) or "false"`);
+  }
   return {
     cicd: { name: 'cicd', accountId: cicd },
     targets,
@@ -131,6 +140,7 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     readOnlyRoleName,
     stacks,
     imageRepositories,
+    packages: packages === 'true',
     regions,
     regionKeyArns,
   };

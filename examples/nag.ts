@@ -47,7 +47,12 @@ export const NAG_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
   {
     path: 'PipelineRoles',
     finding: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Actions without resource-level permissions: cloudformation:ValidateTemplate and GetTemplateSummary, EC2 network-interface and describe calls of CodeBuild and Lambda in a VPC, reading stacks, ecr:GetAuthorizationToken (pulling images from the store), the IAM role management of the CloudFormation role (held by the permissions boundary), and the boundary itself.',
+    reason: 'Actions without resource-level permissions: cloudformation:ValidateTemplate and GetTemplateSummary, EC2 network-interface and describe calls of CodeBuild and Lambda in a VPC, reading stacks, ecr:GetAuthorizationToken (pulling images from the store), sts:GetServiceBearerToken (for CodeArtifact only: sts:AWSServiceName), the IAM role management of the CloudFormation role (held by the permissions boundary), and the boundary itself.',
+  },
+  {
+    path: 'PipelineRoles',
+    finding: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codeartifact:{region}:{account}:package/{domain}/{repository}/*]',
+    reason: 'The packages of the store\'s CodeArtifact repository, which builds read by name and version (CodeArtifact names each package by format, namespace and name).',
   },
   {
     path: 'PipelineRoles',

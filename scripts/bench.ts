@@ -207,6 +207,20 @@ function limits(): Limit[] {
     out.push({ construct: 'CicdArtifactStore', mode, n, bound });
   }
   out.push({ construct: 'CicdArtifactStore', mode: 'organization', n: Infinity, bound: 'none: the policies do not grow' });
+  // With packages (opt-in), the CodeArtifact repository policy fills up before the buckets'.
+  const PACKAGES_QUOTA = /The (bucket|key|permissions) policy of .* is \d+ bytes/;
+  for (const mode of ['account', 'role-arns'] as Mode[]) {
+    out.push({
+      construct: 'CicdArtifactStore with packages',
+      mode,
+      n: largestN((k) => succeeds(() => {
+        const app = new App();
+        new CicdArtifactStore(new Stack(app, 'Cicd', { env: ENV }), 'Store', { ...storeProps(k, mode), packages: {} });
+        app.synth();
+      }, PACKAGES_QUOTA)),
+      bound: 'CodeArtifact repository policy (7,168 characters)',
+    });
+  }
 
   const SETTINGS_QUOTA = /CicdSettings .* CloudFormation's (template quota|quota of 500)/;
   const settingsFits = (entry: (i: number) => TargetAccount) => (k: number) => succeeds(() => {

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { CrossRegionReplicationBucketsOptions } from './cross-region-replication';
+import { PackageRepositoryOptions } from './package-repository-options';
 import {
   checkRepositoryPolicySizes,
   checkUntaggedImageRetention,
@@ -23,12 +24,28 @@ import {
   checkTargetName,
   DEFAULT_ARTIFACTS_PREFIX,
   DEFAULT_KEY_ALIAS,
+  DEFAULT_PACKAGE_DOMAIN,
+  DEFAULT_PACKAGE_REPOSITORY,
   DEFAULT_PARAMETER_PREFIX,
   DEFAULT_TEMPLATES_PREFIX,
   keyAliasProblem,
+  packageDomainArn,
+  packageParameterNames,
+  packageRepositoryArn,
+  packagesArnOf,
   repositoryArn,
   storeParameterNames,
 } from './private/naming';
+import {
+  checkPackageOptions,
+  checkPackagePolicySizes,
+  CODEARTIFACT_SERVICE_NAME,
+  createPackageRepository,
+  PACKAGE_DOMAIN_READ_ACTIONS,
+  PACKAGE_PUBLISH_ACTIONS,
+  PACKAGE_READ_ACTIONS,
+  PackageRepository,
+} from './private/package-repository';
 import { BUCKET_POLICY_QUOTA, checkPolicySize, KEY_POLICY_QUOTA } from './private/policy-size';
 import { checkBucketPolicyNotPublic, PublicStatement } from './private/public-policy';
 import {
@@ -91,6 +108,35 @@ export interface ICicdArtifactStore extends IResource {
   readonly regions: string[];
 
   /**
+   * The name of the store's CodeArtifact domain.
+   *
+   * @default - the store has no package repository
+   */
+  readonly packageDomainName?: string;
+
+  /**
+   * The ARN of the store's CodeArtifact domain (`arn:aws:codeartifact:REGION:ACCOUNT:domain/NAME`).
+   *
+   * @default - the store has no package repository
+   */
+  readonly packageDomainArn?: string;
+
+  /**
+   * The name of the store's CodeArtifact repository.
+   *
+   * @default - the store has no package repository
+   */
+  readonly packageRepositoryName?: string;
+
+  /**
+   * The ARN of the store's CodeArtifact repository
+   * (`arn:aws:codeartifact:REGION:ACCOUNT:repository/DOMAIN/NAME`).
+   *
+   * @default - the store has no package repository
+   */
+  readonly packageRepositoryArn?: string;
+
+  /**
    * Grants reading artifacts and templates, and decrypting with the key.
    *
    * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
@@ -125,6 +171,32 @@ export interface ICicdArtifactStore extends IResource {
    * @param grantee the principal to grant to
    */
   grantPull(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants reading the store's CodeArtifact repository: an authorization token for its domain
+   * (`codeartifact:GetAuthorizationToken`, and `sts:GetServiceBearerToken` for
+   * `codeartifact.amazonaws.com`), its endpoint, and downloading, listing and describing its
+   * packages.
+   *
+   * Only the grantee's own IAM policy is changed: a grantee in another account is admitted by
+   * the domain and repository policies only when its account is one of the store's targets.
+   * A store without a package repository grants nothing.
+   *
+   * @param grantee the principal to grant to
+   */
+  grantReadPackages(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants reading the store's CodeArtifact repository and publishing package versions to it
+   * (`codeartifact:PublishPackageVersion`, `codeartifact:PutPackageMetadata`).
+   *
+   * Only principals of the CICD account can publish: the domain and repository policies deny
+   * every write to other accounts, whatever their IAM policies allow. A store without a
+   * package repository grants nothing.
+   *
+   * @param grantee the principal to grant to, in the CICD account
+   */
+  grantPublishPackages(grantee: iam.IGrantable): iam.Grant;
 }
 
 /**
@@ -146,6 +218,15 @@ export interface CicdArtifactStoreAttributes {
    * @default - no repository: `grantPull` grants nothing
    */
   readonly imageRepositoryArns?: string[];
+
+  /**
+   * The ARN of the store's CodeArtifact repository
+   * (`arn:aws:codeartifact:REGION:ACCOUNT:repository/DOMAIN/NAME`); the domain is the one it
+   * names.
+   *
+   * @default - no package repository: `grantReadPackages` and `grantPublishPackages` grant nothing
+   */
+  readonly packageRepositoryArn?: string;
 }
 
 /**
@@ -207,6 +288,14 @@ export interface CicdArtifactStoreLocation {
    * @default - `region` only
    */
   readonly regions?: string[];
+
+  /**
+   * The store's `packages` (its domain and repository names; upstreams are ignored). Give
+   * `{}` for a store with the default names.
+   *
+   * @default - no package repository: `grantReadPackages` and `grantPublishPackages` grant nothing
+   */
+  readonly packages?: PackageRepositoryOptions;
 }
 
 /**
@@ -365,10 +454,26 @@ export interface CicdArtifactStoreProps {
    * @default - the stack's region only
    */
   readonly regions?: string[];
+
+  /**
+   * Create a CodeArtifact domain and repository for packages (npm, PyPI, Maven, ...) in the
+   * CICD account and the store's region. Give `{}` for the default names (domain `cicd`,
+   * repository `packages`).
+   *
+   * The domain is encrypted with the store's key and, like the repository, retained with the
+   * store (`removalPolicy`). The domain policy lets the store's audience (whole accounts, role
+   * IDs or ARNs, organization) get an authorization token, the repository policy lets it read
+   * packages, and both deny publishing, deleting and changing packages, repositories and the
+   * domain to every principal outside the CICD account.
+   *
+   * @default - no package repository
+   */
+  readonly packages?: PackageRepositoryOptions;
 }
 
 const DEFAULT_RETENTION_DAYS = 90;
 const KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[a-zA-Z0-9-]+$/;
+const PACKAGE_REPOSITORY_ARN = /^arn:[a-z-]+:codeartifact:[a-z0-9-]+:\d{12}:repository\/[a-z][a-z0-9-]{0,48}[a-z0-9]\/[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/;
 const REPOSITORY_ARN = /^arn:[a-z-]+:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._\/-]{2,256}$/;
 
 /** What the store's two buckets share. */
@@ -413,6 +518,10 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
   public abstract readonly artifactsBucket: s3.IBucket;
   public abstract readonly templatesBucket: s3.IBucket;
   public abstract readonly imageRepositories: ecr.IRepository[];
+  public abstract readonly packageDomainName?: string;
+  public abstract readonly packageDomainArn?: string;
+  public abstract readonly packageRepositoryName?: string;
+  public abstract readonly packageRepositoryArn?: string;
 
   /**
    * Grants reading artifacts and templates, and decrypting with the key.
@@ -463,6 +572,54 @@ abstract class CicdArtifactStoreBase extends Resource implements ICicdArtifactSt
     }
     return iam.Grant.addToPrincipal({ grantee, actions: IMAGE_PULL_ACTIONS, resourceArns: arns })
       .combine(iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] }));
+  }
+
+  /**
+   * Grants reading the store's CodeArtifact repository, with an authorization token.
+   *
+   * @param grantee the principal to grant to
+   */
+  public grantReadPackages(grantee: iam.IGrantable): iam.Grant {
+    return this.grantPackages(grantee, false);
+  }
+
+  /**
+   * Grants reading the store's CodeArtifact repository and publishing package versions to it.
+   *
+   * @param grantee the principal to grant to, in the CICD account
+   */
+  public grantPublishPackages(grantee: iam.IGrantable): iam.Grant {
+    return this.grantPackages(grantee, true);
+  }
+
+  private grantPackages(grantee: iam.IGrantable, publish: boolean): iam.Grant {
+    const arns = this._packageArnsFor(grantee);
+    if (!arns) {
+      return iam.Grant.drop(grantee, `${publish ? 'publish' : 'read'} packages of an artifact store without a package repository`);
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: PACKAGE_DOMAIN_READ_ACTIONS, resourceArns: [arns.domainArn] })
+      // A CodeArtifact token is an STS bearer token: the caller's own account must allow it.
+      .combine(iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['sts:GetServiceBearerToken'],
+        resourceArns: ['*'],
+        conditions: { StringEquals: { 'sts:AWSServiceName': CODEARTIFACT_SERVICE_NAME } },
+      }))
+      .combine(iam.Grant.addToPrincipal({
+        grantee,
+        actions: publish ? [...PACKAGE_READ_ACTIONS, ...PACKAGE_PUBLISH_ACTIONS] : PACKAGE_READ_ACTIONS,
+        resourceArns: [arns.repositoryArn, packagesArnOf(arns.repositoryArn)],
+      }));
+  }
+
+  /**
+   * The domain's and repository's ARNs, as an identity policy in the grantee's stack names them.
+   * @internal
+   */
+  protected _packageArnsFor(_grantee: iam.IGrantable): { domainArn: string; repositoryArn: string } | undefined {
+    return this.packageDomainArn && this.packageRepositoryArn
+      ? { domainArn: this.packageDomainArn, repositoryArn: this.packageRepositoryArn }
+      : undefined;
   }
 
   /**
@@ -595,6 +752,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     }
     checkRepositoryNames(errors, 'imageRepositoryNames', location.imageRepositoryNames);
     checkRegions(errors, 'regions', location.regions, regionOk ? location.region : undefined, 'region');
+    checkPackageOptions(errors, 'packages', location.packages);
     errors.throwIfAny();
     const name = (prefix: string) => CicdArtifactStore.bucketName(prefix, location.account, location.region);
     const alias = location.keyAlias ?? DEFAULT_KEY_ALIAS;
@@ -606,11 +764,21 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       keyAlias: alias,
       imageRepositoryNames: location.imageRepositoryNames ?? [],
     };
+    const domainName = location.packages?.domainName ?? DEFAULT_PACKAGE_DOMAIN;
+    const packageRepositoryName = location.packages?.repositoryName ?? DEFAULT_PACKAGE_REPOSITORY;
     return new ImportedCicdArtifactStore(scope, id, {
       keyArn,
       artifactsBucketName: name(regional.artifactsBucketPrefix),
       templatesBucketName: name(regional.templatesBucketPrefix),
       imageRepositoryArns: location.imageRepositoryNames?.map((n) => repositoryArn(location.account, location.region, n)),
+      packageRepositoryArn: location.packages
+        ? packageRepositoryArn(location.account, location.region, domainName, packageRepositoryName)
+        : undefined,
+      packageNames: location.packages ? {
+        domainName,
+        repositoryName: packageRepositoryName,
+        domainArn: packageDomainArn(location.account, location.region, domainName),
+      } : undefined,
     }, {
       alias,
       account: location.account,
@@ -683,10 +851,17 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     errors.throwIfAny();
     const names = storeParameterNames(options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
     const read = (name: string) => ssm.StringParameter.valueForStringParameter(scope, name);
+    const packages = packageParameterNames(options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
     return new ImportedCicdArtifactStore(scope, id, {
       keyArn: read(names.keyArn),
       artifactsBucketName: read(names.artifactsBucketName),
       templatesBucketName: read(names.templatesBucketName),
+      packageRepositoryArn: options.packages ? read(packages.repositoryArn) : undefined,
+      packageNames: options.packages ? {
+        domainName: read(packages.domainName),
+        repositoryName: read(packages.repositoryName),
+        domainArn: read(packages.domainArn),
+      } : undefined,
     });
   }
 
@@ -721,8 +896,13 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 
   public readonly regions: string[];
   private readonly regional?: RegionalNames;
+  public readonly packageDomainName?: string;
+  public readonly packageDomainArn?: string;
+  public readonly packageRepositoryName?: string;
+  public readonly packageRepositoryArn?: string;
 
   private readonly repositories: ImageRepository[];
+  private readonly packages?: PackageRepository;
   private readonly targetsCanWriteTemplates: boolean;
   private readonly organizationCanWriteArtifacts: boolean;
   private readonly keyPolicy: iam.PolicyDocument;
@@ -798,6 +978,14 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       keyAlias: this.keyAlias,
       imageRepositoryNames: this.imageRepositoryNames,
     };
+
+    if (props.packages) {
+      this.packages = createPackageRepository(this, { options: props.packages, audience, key, removalPolicy });
+      this.packageDomainName = this.packages.domainName;
+      this.packageDomainArn = this.packages.domain.attrArn;
+      this.packageRepositoryName = this.packages.repositoryName;
+      this.packageRepositoryArn = this.packages.repository.attrArn;
+    }
 
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
     this.node.addValidation({ validate: () => this.validatePublicPolicies() });
@@ -969,6 +1157,10 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     output('ArtifactsBucketArn', this.artifactsBucket.bucketArn, 'ARN of the bucket for pipeline artifacts');
     output('TemplatesBucketName', this.templatesBucket.bucketName, 'Name of the bucket for CloudFormation templates');
     output('TemplatesBucketArn', this.templatesBucket.bucketArn, 'ARN of the bucket for CloudFormation templates');
+    if (this.packageDomainArn && this.packageRepositoryArn) {
+      output('PackageDomainArn', this.packageDomainArn, 'ARN of the CodeArtifact domain of the CICD artifact store');
+      output('PackageRepositoryArn', this.packageRepositoryArn, 'ARN of the CodeArtifact repository of the CICD artifact store');
+    }
   }
 
   /** @internal */
@@ -999,6 +1191,19 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     // By name, so that the grantee's stack neither references nor depends on this one.
     const stack = this.requireLiteralEnv(grantee);
     return this.imageRepositoryNames.map((name) => repositoryArn(stack.account, stack.region, name));
+  }
+
+  /** @internal */
+  protected _packageArnsFor(grantee: iam.IGrantable): { domainArn: string; repositoryArn: string } | undefined {
+    if (!this.packages || sameStack(this, grantee)) {
+      return super._packageArnsFor(grantee);
+    }
+    // By name, so that the grantee's stack neither references nor depends on this one.
+    const stack = this.requireLiteralEnv(grantee);
+    return {
+      domainArn: packageDomainArn(stack.account, stack.region, this.packages.domainName),
+      repositoryArn: packageRepositoryArn(stack.account, stack.region, this.packages.domainName, this.packages.repositoryName),
+    };
   }
 
   /** @internal */
@@ -1079,13 +1284,14 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA, writesArtifacts);
     check(`The bucket policy of ${this.node.path}/TemplatesBucket`, (this.templatesBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
     errors.push(...checkRepositoryPolicySizes(this, this.repositories, (bytes, limit) => this.sizeAdvice(bytes, limit)));
+    errors.push(...checkPackagePolicySizes(this, this.packages, (bytes, limit) => this.sizeAdvice(bytes, limit)));
     return errors;
   }
 
   /**
    * Applies a removal policy to the key and every bucket this store created (the artifacts,
-   * templates and access-logs buckets; not a `serverAccessLogsBucket` given to it), as the
-   * `removalPolicy` prop does.
+   * templates and access-logs buckets; not a `serverAccessLogsBucket` given to it), and to its
+   * CodeArtifact domain and repositories, as the `removalPolicy` prop does.
    *
    * The store's other resources (the alias, the bucket policies) follow their key and buckets.
    *
@@ -1101,7 +1307,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
 }
 
 /** The resources of the store that hold data, and so have a removal policy. */
-const STATEFUL_TYPES = ['AWS::KMS::Key', 'AWS::S3::Bucket'];
+const STATEFUL_TYPES = ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::CodeArtifact::Domain', 'AWS::CodeArtifact::Repository'];
 
 class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly encryptionKey: kms.IKey;
@@ -1109,6 +1315,10 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
   public readonly artifactsBucket: s3.IBucket;
   public readonly templatesBucket: s3.IBucket;
   public readonly imageRepositories: ecr.IRepository[];
+  public readonly packageDomainName?: string;
+  public readonly packageDomainArn?: string;
+  public readonly packageRepositoryName?: string;
+  public readonly packageRepositoryArn?: string;
 
   /**
    * @param byAlias when given, the store is named by location: the key has this alias in this
@@ -1118,7 +1328,13 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     scope: Construct,
     id: string,
     attrs: {
-      readonly keyArn?: string; readonly artifactsBucketName: string; readonly templatesBucketName: string; readonly imageRepositoryArns?: string[];
+      readonly keyArn?: string;
+      readonly artifactsBucketName: string;
+      readonly templatesBucketName: string;
+      readonly imageRepositoryArns?: string[];
+      readonly packageRepositoryArn?: string;
+      /** The names and domain ARN, when known otherwise than from the repository ARN. */
+      readonly packageNames?: { domainName: string; repositoryName: string; domainArn: string };
     },
     private readonly byAlias?: { alias: string; account: string; region: string; byArn: boolean; regional: RegionalNames; regions: string[] },
   ) {
@@ -1137,6 +1353,10 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
         errors.add(`imageRepositoryArns[${i}]`, arn, 'allowed: an ECR repository ARN such as "arn:aws:ecr:eu-west-1:111111111111:repository/sample-app"');
       }
     });
+    const packageArn = attrs.packageRepositoryArn;
+    if (packageArn !== undefined && !isToken(packageArn) && !PACKAGE_REPOSITORY_ARN.test(packageArn)) {
+      errors.add('packageRepositoryArn', packageArn, 'allowed: a CodeArtifact repository ARN such as "arn:aws:codeartifact:eu-west-1:111111111111:repository/cicd/packages"');
+    }
     errors.throwIfAny();
     // The CICD account's environment, as aws-cdk-lib's imported resources know theirs: from the
     // location, or from a literal key ARN; otherwise (SSM values) this stack's own.
@@ -1160,6 +1380,13 @@ class ImportedCicdArtifactStore extends CicdArtifactStoreBase {
     });
     this.imageRepositories = (attrs.imageRepositoryArns ?? []).map((arn, i) =>
       ecr.Repository.fromRepositoryAttributes(this, `ImageRepository${i}`, { repositoryArn: arn, repositoryName: repositoryNameOf(arn) }));
+    if (packageArn !== undefined) {
+      const names = attrs.packageNames ?? packageNamesOf(packageArn);
+      this.packageRepositoryArn = packageArn;
+      this.packageDomainName = names.domainName;
+      this.packageRepositoryName = names.repositoryName;
+      this.packageDomainArn = names.domainArn;
+    }
     const region = this.env.region;
     this.regions = byAlias ? byAlias.regions : Token.isUnresolved(region) ? [] : [region];
   }
@@ -1343,6 +1570,7 @@ function validateStoreSettings(errors: PropErrors, stack: Stack, props: CicdArti
     checkRegions(errors, 'regions', props.regions, stack.region, 'stack\'s region');
   }
   checkUntaggedImageRetention(errors, 'untaggedImageRetention', props.untaggedImageRetention);
+  checkPackageOptions(errors, 'packages', props.packages);
   checkExportPrefix(errors, 'outputExportPrefix', props.outputExportPrefix);
 }
 
@@ -1358,4 +1586,19 @@ function organizationOfPaths(paths: string[] | undefined): string | undefined {
 /** The repository name of an ECR repository ARN (tokens stay tokens). */
 function repositoryNameOf(arn: string): string {
   return isToken(arn) ? Fn.select(1, Fn.split(':repository/', arn)) : arn.split(':repository/')[1];
+}
+
+/**
+ * The domain's name and ARN and the repository's name, from a CodeArtifact repository ARN
+ * (`arn:P:codeartifact:R:A:repository/DOMAIN/REPO`); tokens give CloudFormation functions.
+ */
+function packageNamesOf(arn: string): { domainName: string; repositoryName: string; domainArn: string } {
+  if (!isToken(arn)) {
+    const [base, path] = arn.split(':repository/');
+    const [domainName, repositoryName] = path.split('/');
+    return { domainName, repositoryName, domainArn: `${base}:domain/${domainName}` };
+  }
+  const [base, path] = [Fn.select(0, Fn.split(':repository/', arn)), Fn.select(1, Fn.split(':repository/', arn))];
+  const domainName = Fn.select(0, Fn.split('/', path));
+  return { domainName, repositoryName: Fn.select(1, Fn.split('/', path)), domainArn: Fn.join('', [base, ':domain/', domainName]) };
 }

@@ -15,6 +15,7 @@ import {
   DEFAULT_ROLE_NAME_PREFIX,
   isTargetName,
   regionsParameterName,
+  packageParameterNames,
   registryPages,
   storeParameterNames,
   targetPageParameterName,
@@ -87,6 +88,8 @@ export interface CicdSettingsProps extends TargetRoleNamesOptions {
  *   `buckets/templates/name`, `buckets/templates/arn`
  * - `regions`: the regions the store serves, comma-separated, when it serves several (its
  *   `regions`); every region's store has its own settings, in that region
+ * - for a store with a package repository: `packages/domain/name`, `packages/domain/arn`,
+ *   `packages/repo/name`, `packages/repo/arn`
  * - `targets/1`, `targets/2`, ...: the target accounts as JSON, as many per parameter as
  *   4 KB hold (about 90 with short names), with the role-name prefix and the read-only
  *   role's name
@@ -126,6 +129,16 @@ export class CicdSettings extends Construct {
     // A store that serves several regions: each region's settings list them all.
     if (store.regions.length > 1) {
       settings.push(['Regions', regionsParameterName(prefix), store.regions.join(','), 'Regions the CICD artifact store serves, comma-separated (each has its own settings)']);
+    }
+    // The package repository, when the store has one (a layout addition: readers opt in).
+    if (store.packageDomainName && store.packageDomainArn && store.packageRepositoryName && store.packageRepositoryArn) {
+      const packages = packageParameterNames(prefix);
+      settings.push(
+        ['PackagesDomainName', packages.domainName, store.packageDomainName, 'Name of the CodeArtifact domain of the CICD artifact store'],
+        ['PackagesDomainArn', packages.domainArn, value('PackageDomainArn', store.packageDomainArn), 'ARN of the CodeArtifact domain of the CICD artifact store'],
+        ['PackagesRepositoryName', packages.repositoryName, store.packageRepositoryName, 'Name of the CodeArtifact repository of the CICD artifact store'],
+        ['PackagesRepositoryArn', packages.repositoryArn, value('PackageRepositoryArn', store.packageRepositoryArn), 'ARN of the CodeArtifact repository of the CICD artifact store'],
+      );
     }
     const header = {
       roleNamePrefix: props.roleNamePrefix ?? DEFAULT_ROLE_NAME_PREFIX,

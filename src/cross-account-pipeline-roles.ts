@@ -256,6 +256,8 @@ export class CrossAccountPipelineRoles extends Construct {
     // function it creates or updates (Lambda checks the caller's ECR permissions).
     props.artifactStore.grantPull(buildRole);
     props.artifactStore.grantPull(cloudFormationRole);
+    // Packages of the store: builds get a CodeArtifact token and install what the CICD account published.
+    props.artifactStore.grantReadPackages(buildRole);
 
     this.crossAccountRole = crossAccountRole;
     this.cloudFormationRole = cloudFormationRole;

@@ -5,3 +5,4 @@ export * from './cicd-settings';
 export * from './cross-read-only-role';
 export * from './settings-import-options';
 export * from './cross-region-replication';
+export * from './package-repository-options';

@@ -10,4 +10,12 @@ export interface CicdSettingsImportOptions {
    * @default '/cicd/artifacts'
    */
   readonly parameterPrefix?: string;
+
+  /**
+   * Whether the store has a package repository, so that its domain and repository are read
+   * too (`PREFIX/packages/...`, which `CicdSettings` writes only for such a store).
+   *
+   * @default false - the store is used without packages: `grantReadPackages` grants nothing
+   */
+  readonly packages?: boolean;
 }

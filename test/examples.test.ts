@@ -34,6 +34,8 @@ const VARIANTS: Array<[string, Context]> = [
   ['three accounts, container images', { imageRepositories: 'sample-app,team/worker' }],
   ['single account, container images', { layout: 'single', imageRepositories: 'sample-app' }],
   ['three accounts, two regions', { regions: 'eu-west-1,us-east-1', regionKeyArns: JSON.stringify({ 'us-east-1': OTHER_REGION_KEY_ARN }) }],
+  ['three accounts, packages', { packages: 'true' }],
+  ['single account, packages', { layout: 'single', packages: 'true' }],
 ];
 
 describe.each(VARIANTS)('reference app: %s', (_, context) => {

@@ -302,3 +302,77 @@ export function repositoryConstructId(name: string): string {
 export function repositoryArn(account: string, region: string, name: string): string {
   return `arn:${Aws.PARTITION}:ecr:${region}:${account}:repository/${name}`;
 }
+
+// ---------------------------------------------------------------------------------------
+// The CodeArtifact domain and repository of the store
+
+export const DEFAULT_PACKAGE_DOMAIN = 'cicd';
+export const DEFAULT_PACKAGE_REPOSITORY = 'packages';
+
+/** CodeArtifact's domain-name rule (CreateDomain): 2 to 50 characters. */
+const PACKAGE_DOMAIN = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;
+export const PACKAGE_DOMAIN_RULE = 'allowed: a CodeArtifact domain name of 2 to 50 lower-case letters, digits and "-", '
+  + 'starting with a letter and ending with a letter or digit, such as "cicd"';
+/** CodeArtifact's repository-name rule (CreateRepository): 2 to 100 characters. */
+const PACKAGE_REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/;
+
+/** The suffix of an upstream repository's name: the external connection without `public:`. */
+export function upstreamSuffix(connection: string): string {
+  return connection.replace(/^public:/, '');
+}
+
+/** The longest suffix an upstream repository's name gets (`-maven-gradleplugins`). */
+const LONGEST_UPSTREAM_SUFFIX = '-maven-gradleplugins'.length;
+
+/** The name of the upstream repository with one external connection: `REPOSITORY-CONNECTION`, such as `packages-npmjs`. */
+export function upstreamRepositoryName(repository: string, connection: string): string {
+  return `${repository}-${upstreamSuffix(connection)}`;
+}
+
+/** Why `name` cannot name the store's CodeArtifact domain, or undefined. */
+export function packageDomainProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || isToken(name)) {
+    return `${PACKAGE_DOMAIN_RULE}; a literal, since other accounts name the domain`;
+  }
+  return PACKAGE_DOMAIN.test(name) ? undefined : PACKAGE_DOMAIN_RULE;
+}
+
+/**
+ * Why `name` cannot name the store's CodeArtifact repository, or undefined.
+ *
+ * @param withUpstreams whether upstream repositories are named after it (their names get a suffix)
+ */
+export function packageRepositoryProblem(name: unknown, withUpstreams: boolean): string | undefined {
+  const max = withUpstreams ? 100 - LONGEST_UPSTREAM_SUFFIX : 100;
+  const rule = `allowed: a CodeArtifact repository name of 2 to ${max} letters, digits, ".", "_" and "-", starting with a letter or digit`
+    + (withUpstreams ? ` (upstream repositories are named REPOSITORY-CONNECTION, at most ${LONGEST_UPSTREAM_SUFFIX} characters more, and CodeArtifact allows 100)` : '');
+  if (typeof name !== 'string' || isToken(name)) {
+    return `${rule}; a literal, since other accounts name the repository`;
+  }
+  return PACKAGE_REPOSITORY.test(name) && name.length <= max ? undefined : rule;
+}
+
+/** The ARN of a CodeArtifact domain of `account` in `region`, from literals. */
+export function packageDomainArn(account: string, region: string, domain: string): string {
+  return `arn:${Aws.PARTITION}:codeartifact:${region}:${account}:domain/${domain}`;
+}
+
+/** The ARN of a CodeArtifact repository of `account` in `region`, from literals. */
+export function packageRepositoryArn(account: string, region: string, domain: string, repository: string): string {
+  return `arn:${Aws.PARTITION}:codeartifact:${region}:${account}:repository/${domain}/${repository}`;
+}
+
+/** The ARN pattern of every package of a repository (`package/DOMAIN/REPOSITORY/*`), from its repository ARN. */
+export function packagesArnOf(arn: string): string {
+  return `${arn.replace(':repository/', ':package/')}/*`;
+}
+
+/** The SSM parameters of the store's packages, under the settings' prefix (none longer than the buckets'). */
+export function packageParameterNames(prefix: string) {
+  return {
+    domainName: `${prefix}/packages/domain/name`,
+    domainArn: `${prefix}/packages/domain/arn`,
+    repositoryName: `${prefix}/packages/repo/name`,
+    repositoryArn: `${prefix}/packages/repo/arn`,
+  };
+}

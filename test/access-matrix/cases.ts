@@ -30,6 +30,11 @@ export const IMAGE_REPOSITORY = 'sample-app';
 export const OTHER_REGION = 'us-east-1';
 /** Stands for the store's key ARN in the other region in a case's context; replaced by the synthesized key's ARN there. */
 export const OTHER_REGION_STORE_KEY_ARN = '${OtherRegionStoreKeyArn}';
+/** The CodeArtifact domain and repository of the reference app's store (`-c packages=true`, the default names). */
+export const PACKAGE_DOMAIN = 'cicd';
+export const PACKAGE_REPOSITORY = 'packages';
+/** A package of that repository, as its ARN ends: `FORMAT/NAMESPACE/NAME` (the npm package `@team/sample-lib`). */
+export const SAMPLE_PACKAGE = 'npm/team/sample-lib';
 
 /** A well-formed, made-up role unique ID: `AROA` and 17 characters. */
 export function fakeRoleId(tag: string): string {
@@ -239,6 +244,9 @@ export const RESOURCES = {
   otherRegionTemplate: { label: `an object of the templates bucket in ${OTHER_REGION}` },
   otherRegionKey: { label: `the store's KMS key in ${OTHER_REGION} (by its alias)` },
   otherRegionImageRepository: { label: `the store's ECR repository \`sample-app\` in ${OTHER_REGION}` },
+  packageDomain: { label: 'the store\'s CodeArtifact domain `cicd`' },
+  packageRepository: { label: 'the store\'s CodeArtifact repository `packages`' },
+  package: { label: 'the npm package `@team/sample-lib` of the repository `packages`' },
 } satisfies Record<string, ResourceSpec>;
 
 export type ResourceKey = keyof typeof RESOURCES;
@@ -1173,6 +1181,145 @@ const GROUPS: CaseGroup[] = [
         resource: 'otherRegionKey',
         expected: 'ImplicitlyDenied',
         description: `Nor decrypts with the key in ${OTHER_REGION}: the key policy there admits only the targets`,
+      },
+    ],
+  },
+  {
+    // The store's CodeArtifact domain and repository: the audience's build roles get a token and
+    // read; only the CICD account publishes. A multi-step promise: token (domain), bearer token
+    // (the reader's own STS), endpoint and download (repository, package).
+    name: 'packages',
+    mode: 'account',
+    cases: [
+      {
+        principal: 'nonprodBuild',
+        action: 'codeartifact:GetAuthorizationToken',
+        resource: 'packageDomain',
+        expected: 'Allowed',
+        description: 'The build role of an admitted target gets a CodeArtifact token: its grantReadPackages and the domain policy both allow it',
+      },
+      {
+        principal: 'nonprodBuild',
+        action: 'sts:GetServiceBearerToken',
+        resource: 'nonprodAnything',
+        context: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' },
+        how: 'for codeartifact.amazonaws.com',
+        expected: 'Allowed',
+        description: 'Its own account lets it have the STS bearer token the CodeArtifact token is',
+      },
+      {
+        principal: 'nonprodBuild',
+        action: 'sts:GetServiceBearerToken',
+        resource: 'nonprodAnything',
+        context: { 'sts:AWSServiceName': 'ecr.amazonaws.com' },
+        how: 'for another service',
+        expected: 'ImplicitlyDenied',
+        description: 'A bearer token for another service: the grant names CodeArtifact only (sts:AWSServiceName)',
+      },
+      {
+        principal: 'nonprodBuild',
+        action: 'codeartifact:GetRepositoryEndpoint',
+        resource: 'packageRepository',
+        expected: 'Allowed',
+        description: 'It finds the repository\'s endpoint',
+      },
+      {
+        principal: 'nonprodBuild',
+        action: 'codeartifact:ReadFromRepository',
+        resource: 'packageRepository',
+        expected: 'Allowed',
+        description: 'It downloads packages: the repository policy admits the target',
+      },
+      {
+        principal: 'nonprodBuild',
+        action: 'codeartifact:DescribePackageVersion',
+        resource: 'package',
+        expected: 'Allowed',
+        description: 'It describes a package version',
+      },
+      {
+        principal: 'nonprodBuild',
+        action: 'codeartifact:PublishPackageVersion',
+        resource: 'package',
+        expected: 'ExplicitlyDenied',
+        description: 'It publishes a package version: denied to every principal outside the CICD account (DenyWritesOutsideCicdAccount)',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'codeartifact:PublishPackageVersion',
+        resource: 'package',
+        expected: 'ExplicitlyDenied',
+        description: 'Even an administrator of an admitted target cannot publish: the deny holds whatever its IAM policies allow',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'codeartifact:PutRepositoryPermissionsPolicy',
+        resource: 'packageRepository',
+        expected: 'ExplicitlyDenied',
+        description: 'Nor change the repository policy to let itself publish',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'codeartifact:PutDomainPermissionsPolicy',
+        resource: 'packageDomain',
+        expected: 'ExplicitlyDenied',
+        description: 'Nor the domain policy',
+      },
+      {
+        principal: 'nonprodPipeline',
+        action: 'codeartifact:GetAuthorizationToken',
+        resource: 'packageDomain',
+        expected: 'ImplicitlyDenied',
+        description: 'The cross-account role of the same target gets no token: only the build role is granted packages',
+      },
+      {
+        principal: 'foreignEcrAdmin',
+        action: 'codeartifact:GetAuthorizationToken',
+        resource: 'packageDomain',
+        expected: 'ImplicitlyDenied',
+        description: 'An administrator of a foreign account gets no token: the domain policy admits only the targets',
+      },
+      {
+        principal: 'foreignEcrAdmin',
+        action: 'codeartifact:ReadFromRepository',
+        resource: 'packageRepository',
+        expected: 'ImplicitlyDenied',
+        description: 'Nor reads the repository',
+      },
+      {
+        principal: 'cicdAdmin',
+        action: 'codeartifact:PublishPackageVersion',
+        resource: 'package',
+        expected: 'Allowed',
+        description: 'A principal of the CICD account whose IAM policy allows it publishes: the CICD account owns the packages',
+      },
+    ],
+  },
+  {
+    // The domain and repository policies narrow the readers exactly as the bucket policies do.
+    name: 'packages-role-arns',
+    mode: 'role-arns',
+    cases: [
+      {
+        principal: 'nonprodBuild',
+        action: 'codeartifact:ReadFromRepository',
+        resource: 'packageRepository',
+        expected: 'Allowed',
+        description: 'A pipeline role named in roleArns reads packages',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'codeartifact:GetAuthorizationToken',
+        resource: 'packageDomain',
+        expected: 'ImplicitlyDenied',
+        description: 'Another role of the same target, administrator though it is, gets no token: the domain admits only the listed roles',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'codeartifact:ReadFromRepository',
+        resource: 'packageRepository',
+        expected: 'ImplicitlyDenied',
+        description: 'Nor reads the repository',
       },
     ],
   },

@@ -14,6 +14,9 @@ import {
   IMAGE_REPOSITORY,
   KEY_ALIAS,
   Mode,
+  PACKAGE_DOMAIN,
+  PACKAGE_REPOSITORY,
+  SAMPLE_PACKAGE,
   MODE_CONTEXT,
   NONPROD,
   ORG_SANDBOX,
@@ -80,6 +83,8 @@ export interface World {
   readonly bucketPolicies: Record<string, PolicyDocument>;
   /** ECR repository policies, by repository name. */
   readonly repositoryPolicies: Record<string, PolicyDocument>;
+  /** The CodeArtifact domain's permissions policy, and the store repository's. */
+  readonly packagePolicies: { domain: PolicyDocument; repository: PolicyDocument };
   /** The roles of each target account, by target name, then role name. */
   readonly targets: Record<string, { account: string; roles: Record<string, DeployedRole>; boundary?: DeployedPolicy }>;
   /** The permissions boundary the sample application's roles carry, as deployed in non-prod. */
@@ -110,11 +115,18 @@ function storeOf(stack: Stack) {
   for (const [id] of resourcesOfType(template, 'AWS::ECR::Repository')) {
     repositoryPolicies[resolved[id].Properties.RepositoryName] = resolved[id].Properties.RepositoryPolicyText;
   }
+  const [[domainId]] = resourcesOfType(template, 'AWS::CodeArtifact::Domain');
+  const [[packageRepositoryId]] = resourcesOfType(template, 'AWS::CodeArtifact::Repository')
+    .filter(([, r]) => r.Properties.RepositoryName === PACKAGE_REPOSITORY);
   return {
     keyArn: env.attributes![`${keyId}.Arn`],
     keyPolicy: resolved[keyId].Properties.KeyPolicy as PolicyDocument,
     bucketPolicies,
     repositoryPolicies,
+    packagePolicies: {
+      domain: resolved[domainId].Properties.PermissionsPolicyDocument as PolicyDocument,
+      repository: resolved[packageRepositoryId].Properties.PermissionsPolicyDocument as PolicyDocument,
+    },
   };
 }
 
@@ -166,8 +178,8 @@ function boundaryDocument(boundary: DeployedPolicy | undefined, arn: string): Si
 /** Builds the reference app in a mode and reads back what would be deployed. */
 export function buildWorld(mode: Mode): World {
   const app = new App();
-  // Every world's store holds the sample image repository (an option of the reference app).
-  const context: Record<string, string> = { imageRepositories: IMAGE_REPOSITORY, ...MODE_CONTEXT[mode] };
+  // Every world's store holds the sample image repository and the package repository (options of the reference app).
+  const context: Record<string, string> = { imageRepositories: IMAGE_REPOSITORY, packages: 'true', ...MODE_CONTEXT[mode] };
   const config = readConfig((key) => context[key], {});
   const baseline = buildBaseline(app, config);
   const store = storeOf(baseline.store);
@@ -321,6 +333,18 @@ function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
         account: storeAccount,
         policy: regionalStore(world).repositoryPolicies[IMAGE_REPOSITORY],
       };
+    case 'packageDomain':
+      return { arn: `arn:aws:codeartifact:${REGION}:${storeAccount}:domain/${PACKAGE_DOMAIN}`, account: storeAccount, policy: world.packagePolicies.domain };
+    case 'packageRepository':
+    case 'package': {
+      // CodeArtifact evaluates the domain policy and the repository policy together: a request is
+      // allowed if either allows it, denied if either denies it; as one policy holding both.
+      const policy = { Version: '2012-10-17', Statement: [...world.packagePolicies.domain.Statement, ...world.packagePolicies.repository.Statement] };
+      const arn = key === 'package'
+        ? `arn:aws:codeartifact:${REGION}:${storeAccount}:package/${PACKAGE_DOMAIN}/${PACKAGE_REPOSITORY}/${SAMPLE_PACKAGE}`
+        : `arn:aws:codeartifact:${REGION}:${storeAccount}:repository/${PACKAGE_DOMAIN}/${PACKAGE_REPOSITORY}`;
+      return { arn, account: storeAccount, policy };
+    }
     case 'nonprodAppRole':
       return { arn: `arn:aws:iam::${NONPROD}:role/my-service-role`, account: NONPROD };
     case 'nonprodObject':

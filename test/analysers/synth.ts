@@ -23,6 +23,7 @@ export const VARIANTS: Record<string, Record<string, string>> = {
     regions: 'eu-west-1,us-east-1',
     regionKeyArns: JSON.stringify({ 'us-east-1': 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
   },
+  'three-account-packages': { packages: 'true' },
 };
 
 const outRoot = process.argv[2];

@@ -63,8 +63,8 @@ export interface PhysicalIds {
 /**
  * The values CloudFormation would give `Ref` and `Fn::GetAtt` of the template's resources
  * whose physical names are known before deploying: S3 buckets (named as CloudFormation names
- * them when the template gives no name), IAM roles with a literal name, and KMS keys (whose
- * IDs are made up, deterministically, unless given).
+ * them when the template gives no name), IAM roles with a literal name, KMS keys (whose
+ * IDs are made up, deterministically, unless given), and CodeArtifact domains and repositories.
  */
 export function deployedValuesOf(template: { Resources?: Record<string, any> }, env: DeployedValues, ids: PhysicalIds = {}): DeployedValues {
   const partition = env.partition ?? 'aws';
@@ -100,8 +100,30 @@ export function deployedValuesOf(template: { Resources?: Record<string, any> }, 
         attributes[`${logicalId}.KeyId`] = keyId;
         break;
       }
+      case 'AWS::CodeArtifact::Domain':
+        if (typeof props.DomainName === 'string') {
+          refs[logicalId] = `arn:${partition}:codeartifact:${env.region}:${env.account}:domain/${props.DomainName}`;
+          attributes[`${logicalId}.Name`] = props.DomainName;
+          attributes[`${logicalId}.Arn`] = refs[logicalId];
+          attributes[`${logicalId}.Owner`] = String(env.account);
+        }
+        break;
       default:
         break;
+    }
+  }
+  // A CodeArtifact repository names its domain, often by the domain's Name attribute.
+  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::CodeArtifact::Repository' && typeof props.RepositoryName === 'string') {
+      const domainRef = props.DomainName?.['Fn::GetAtt'];
+      const domain = typeof props.DomainName === 'string' ? props.DomainName : Array.isArray(domainRef) ? attributes[`${domainRef[0]}.Name`] : undefined;
+      if (domain !== undefined) {
+        refs[logicalId] = `arn:${partition}:codeartifact:${env.region}:${env.account}:repository/${domain}/${props.RepositoryName}`;
+        attributes[`${logicalId}.Name`] = props.RepositoryName;
+        attributes[`${logicalId}.Arn`] = refs[logicalId];
+        attributes[`${logicalId}.DomainName`] = domain;
+      }
     }
   }
   return { ...env, refs, attributes };
