@@ -38,6 +38,11 @@ export interface BaselineConfig {
    * default, so the default layout needs no container registry.
    */
   readonly imageRepositories: string[];
+  /**
+   * With image repositories, the tag of the sample function's image in the first one, which the
+   * sample pipeline deploys to every target (`sampleImageTag=…`, default `v1`).
+   */
+  readonly sampleImageTag: string;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -107,5 +112,11 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
   }
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories };
+  const sampleImageTag = get('sampleImageTag', 'CICD_SAMPLE_IMAGE_TAG', 'v1');
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(sampleImageTag)) {
+    throw new Error(`sampleImageTag: got ${JSON.stringify(sampleImageTag)}; allowed: an image tag of 1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`);
+  }
+  return {
+    cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories, sampleImageTag,
+  };
 }
