@@ -25,6 +25,7 @@ import {
   ResourceKey,
   ROLE_IDS,
   SAMPLE_APP_BOUNDARY,
+  SAMPLE_FUNCTION_ROLE_BOUNDARY,
   STORE_KEY_ARN,
   TRUSTED_PIPELINE_ROLE_ARN,
 } from './cases';
@@ -82,6 +83,8 @@ export interface World {
   readonly targets: Record<string, { account: string; roles: Record<string, DeployedRole>; boundary?: DeployedPolicy }>;
   /** The permissions boundary the sample application's roles carry, as deployed in non-prod. */
   readonly sampleAppBoundaryArn?: string;
+  /** The sample application's container-image function, as synthesized: its name, and its role's boundary as deployed in non-prod. */
+  readonly sampleFunction?: { readonly name: string; readonly roleBoundaryArn: string };
 }
 
 function resourcesOfType(template: any, type: string): Array<[string, any]> {
@@ -179,6 +182,14 @@ export function buildWorld(mode: Mode): World {
   const sampleAppBoundaryArn = sampleRoles.length > 0
     ? resolveIntrinsics<string>(sampleRoles[0][1].Properties.PermissionsBoundary, { account: nonprodAccount, region: REGION })
     : undefined;
+  const sampleFunctions = resourcesOfType(sampleApp, 'AWS::Lambda::Function');
+  const sampleFunction = sampleFunctions.length === 1
+    ? {
+      name: sampleFunctions[0][1].Properties.FunctionName as string,
+      roleBoundaryArn: resolveIntrinsics<string>(sampleApp.Resources[sampleFunctions[0][1].Properties.Role['Fn::GetAtt'][0]].Properties.PermissionsBoundary,
+        { account: nonprodAccount, region: REGION }),
+    }
+    : undefined;
   if (mode === 'trusted-principals') {
     // The cross-account role of non-prod, trusting only the CICD account's pipeline role.
     const stack = new Stack(new App(), targetStackName('nonprod'), { env: { account: NONPROD, region: REGION } });
@@ -193,6 +204,7 @@ export function buildWorld(mode: Mode): World {
   return {
     mode,
     sampleAppBoundaryArn,
+    sampleFunction,
     ...store,
     artifactsBucket: CicdArtifactStore.bucketName('cicd-artifacts', config.cicd.accountId, REGION),
     templatesBucket: CicdArtifactStore.bucketName('cicd-templates', config.cicd.accountId, REGION),
@@ -344,6 +356,13 @@ export async function evaluate(world: World, c: AccessCase): Promise<Evaluation>
   const placeholder = (v: string | string[]) => {
     if (v === STORE_KEY_ARN) {
       return world.keyArn;
+    }
+    const functionIn = typeof v === 'string' ? /^\$\{SampleFunctionArnIn:(\d{12})\}$/.exec(v) : null;
+    if (functionIn || v === SAMPLE_FUNCTION_ROLE_BOUNDARY) {
+      if (!world.sampleFunction) {
+        throw new Error(`${c.id}: the sample application has no container-image function`);
+      }
+      return functionIn ? `arn:aws:lambda:${REGION}:${functionIn[1]}:function:${world.sampleFunction.name}` : world.sampleFunction.roleBoundaryArn;
     }
     if (v === SAMPLE_APP_BOUNDARY) {
       if (!world.sampleAppBoundaryArn) {
