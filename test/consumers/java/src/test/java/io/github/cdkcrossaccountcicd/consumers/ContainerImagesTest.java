@@ -103,10 +103,12 @@ class ContainerImagesTest {
         String pageParameter = parameters.entrySet().stream()
                 .filter(e -> "/cicd/artifacts/images/1".equals(e.getValue().get("Default")))
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
-        Template.fromStack(pipeline).hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
-                Match.objectLike(Map.of("Resource", List.of(
-                        Map.of("Fn::Select", List.of(0, Map.of("Fn::Split", List.of(",", Map.of("Ref", pageParameter))))),
-                        Map.of("Fn::Select", List.of(1, Map.of("Fn::Split", List.of(",", Map.of("Ref", pageParameter))))))))))))));
+        Map<String, Object> page = Map.of("Ref", pageParameter);
+        Object first = Map.of("Fn::Select", List.of(0, Map.of("Fn::Split", List.of(",", page))));
+        Object second = Map.of("Fn::Select", List.of(1, Map.of("Fn::Split", List.of(",", page))));
+        Object pull = Match.objectLike(Map.of("Resource", List.of(first, second)));
+        Template.fromStack(pipeline).hasResourceProperties("AWS::IAM::Policy",
+                Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(pull)))));
     }
 
     @Test
