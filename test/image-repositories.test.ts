@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CicdArtifactStore, CicdArtifactStoreProps, CicdSettings, CrossAccountPipelineRoles, TargetAccount } from '../src';
+import { largestN, succeeds } from '../scripts/largest-n';
 import { PAGE_QUOTA, REPOSITORY_ARNS_PER_PAGE, repositoryArnPages } from '../src/private/naming';
 
 const CICD = { account: '111111111111', region: 'eu-west-1' };
@@ -264,6 +265,24 @@ describe('CicdArtifactStore image repositories: policy size guard', () => {
   test('99 accounts fit, one more does not', () => {
     expect(synth(LARGEST)).not.toThrow();
     expect(synth(LARGEST + 1)).toThrow(/The repository policy of Cicd\/Store\/ImageRepositoryApp is \d+ bytes .*over 9216 bytes, 90% of the AWS quota of 10240 bytes/);
+  });
+
+  // The README's figures for narrowed targets (three role IDs or ARNs each), found by search:
+  // the repository policy is what bounds them, and a change that grows it per account fails.
+  test.each([
+    ['role IDs', 51, (i: number) => ({ roleIds: [0, 1, 2].map((k) => `AROA${String(i * 10 + k).padStart(17, '0')}`) })],
+    ['role ARNs', 35, (i: number) => ({ roleArns: ['cross-account', 'cloudformation', 'build'].map((r) => `arn:aws:iam::${200000000000 + i}:role/cicd-${r}`) })],
+  ])('targets narrowed to three %s: at least %d fit, and the repository policy is what stops the next', (_, floor, narrowing) => {
+    const build = (n: number) => () => {
+      const app = new App();
+      const targetAccounts = many(n).map((t, i) => ({ ...t, ...narrowing(i) }));
+      new CicdArtifactStore(new Stack(app, 'Cicd', { env: CICD }), 'Store', { targetAccounts, imageRepositoryNames: ['app'] });
+      app.synth();
+    };
+    const QUOTA = /The (bucket|key|repository) policy of .* is \d+ bytes/;
+    const n = largestN((k) => succeeds(build(k), QUOTA));
+    expect(n).toBeGreaterThanOrEqual(floor);
+    expect(build(n + 1)).toThrow(/The repository policy of Cicd\/Store\/ImageRepositoryApp is \d+ bytes/);
   });
 });
 
