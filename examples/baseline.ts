@@ -1,8 +1,11 @@
-import { App, CfnResource, CliCredentialsStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, CliCredentialsStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { Account, BaselineConfig } from './config';
 import {
@@ -27,6 +30,14 @@ export const SAMPLE_APP_STACK = 'cicd-sample-app';
 /** Where the sample pipeline finds its source: a zip with the sample app's template. */
 export const SAMPLE_SOURCE_KEY = 'sample-app/source.zip';
 export const SAMPLE_TEMPLATE_FILE = `${SAMPLE_APP_STACK}.template.json`;
+
+/**
+ * With image repositories, the sample application has a container-image Lambda function of this
+ * name, whose image is `SAMPLE_IMAGE_TAG_PARAMETER` of the store's first repository.
+ */
+export const SAMPLE_FUNCTION_NAME = 'cicd-sample-app-image';
+/** The sample application's CloudFormation parameter that names the image tag; the pipeline sets it. */
+export const SAMPLE_IMAGE_TAG_PARAMETER = 'ImageTag';
 
 /** The names of the pipeline roles in every target account. */
 export const PIPELINE_ROLE_NAMES = [
@@ -120,6 +131,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     targets: config.targets.slice(0, 2),
     regions: config.regions,
     regionKeyArns: config.regionKeyArns,
+    imageTag: config.imageRepositories.length > 0 ? config.sampleImageTag : undefined,
   });
   pipeline.addDependency(settingsStack);
   regionalStores.forEach((s) => pipeline.addDependency(s));
@@ -138,8 +150,44 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
   });
   greeting.grantRead(reader);
+  if (config.imageRepositories.length > 0) {
+    addSampleImageFunction(sampleApp, config, config.imageRepositories[0]);
+  }
 
   return { store: storeStack, targets, settings: settingsStack, pipeline, sampleApp, regionalStores };
+}
+
+/**
+ * A Lambda function whose container image is in the store's repository `repositoryName`, in the
+ * CICD account: the same template, and so the same image, deploys into every target. The tag is a
+ * CloudFormation parameter the pipeline sets; the repository's policy lets Lambda pull for the
+ * functions of the target accounts (`aws:sourceArn`), and the function's role carries the
+ * baseline's permissions boundary, like every role of the sample application.
+ */
+function addSampleImageFunction(sampleApp: Stack, config: BaselineConfig, repositoryName: string): lambda.Function {
+  const imageTag = new CfnParameter(sampleApp, SAMPLE_IMAGE_TAG_PARAMETER, {
+    type: 'String',
+    description: `Tag of the sample function's image in the CICD account's ECR repository ${repositoryName} (tags are immutable there)`,
+    allowedPattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+  });
+  // The CICD account's repository, by its deterministic ARN: the application's template is
+  // account-agnostic, and Lambda needs the image in the function's own region.
+  const partition = RegionInfo.get(config.region).partition ?? 'aws';
+  const repository = ecr.Repository.fromRepositoryAttributes(sampleApp, 'SampleImageRepository', {
+    repositoryArn: `arn:${partition}:ecr:${config.region}:${config.cicd.accountId}:repository/${repositoryName}`,
+    repositoryName,
+  });
+  const fn = new lambda.Function(sampleApp, 'ImageFunction', {
+    functionName: SAMPLE_FUNCTION_NAME,
+    description: 'Sample container-image function, its image pulled from the CICD account\'s artifact store',
+    code: lambda.Code.fromEcrImage(repository, { tagOrDigest: imageTag.valueAsString }),
+    handler: lambda.Handler.FROM_IMAGE,
+    runtime: lambda.Runtime.FROM_IMAGE,
+  });
+  // aws-cdk-lib makes the function depend on its role, which it also references by GetAtt:
+  // cfn-lint reports the DependsOn as redundant (W3005). Harmless; on this resource only.
+  (fn.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+  return fn;
 }
 
 /** What the settings publish about one target: its ID, and its roles' unique IDs once known. */
@@ -173,6 +221,8 @@ interface SamplePipelineStackProps extends StackProps {
   readonly regions?: string[];
   /** The stores' key ARNs in the other regions, when known. */
   readonly regionKeyArns?: Record<string, string>;
+  /** The tag of the sample function's image, passed to every deploy; none without image repositories. */
+  readonly imageTag?: string;
 }
 
 /**
@@ -239,6 +289,8 @@ class SamplePipelineStack extends Stack {
             adminPermissions: false,
             role: roles.crossAccountRole,
             deploymentRole: roles.cloudFormationRole,
+            // The same image in every target: what non-prod ran is what prod runs.
+            parameterOverrides: props.imageTag !== undefined ? { [SAMPLE_IMAGE_TAG_PARAMETER]: props.imageTag } : undefined,
           }),
         ],
       });

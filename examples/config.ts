@@ -55,6 +55,11 @@ export interface BaselineConfig {
    * default, so the default layout needs no CodeArtifact.
    */
   readonly packages: boolean;
+  /**
+   * With image repositories, the tag of the sample function's image in the first one, which the
+   * sample pipeline deploys to every target (`sampleImageTag=…`, default `v1`).
+   */
+  readonly sampleImageTag: string;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -129,6 +134,10 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   if (packages !== 'true' && packages !== 'false') {
     throw new Error(`packages: got ${JSON.stringify(packages)}; allowed: "true" (a CodeArtifact domain and repository in the store) or "false"`);
   }
+  const sampleImageTag = get('sampleImageTag', 'CICD_SAMPLE_IMAGE_TAG', 'v1');
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(sampleImageTag)) {
+    throw new Error(`sampleImageTag: got ${JSON.stringify(sampleImageTag)}; allowed: an image tag of 1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`);
+  }
   return {
     cicd: { name: 'cicd', accountId: cicd },
     targets,
@@ -143,6 +152,7 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     packages: packages === 'true',
     regions,
     regionKeyArns,
+    sampleImageTag,
   };
 }
 

@@ -104,6 +104,11 @@ export const NAG_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
     finding: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{bucket}/*]',
     reason: 'Objects of the artifacts bucket, whose name the pipeline reads from SSM.',
   },
+  {
+    path: 'ImageFunction/ServiceRole',
+    finding: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'The sample container-image function writes its own logs (CloudWatch Logs only); its role carries the baseline\'s permissions boundary.',
+  },
 ];
 
 /** The regular expression a finding ID must match for an acknowledgement. */

@@ -3,7 +3,8 @@
  * tables; run with `npx projen bench` (docs/benchmarks.md holds its output). Any cell that
  * fails makes the whole run fail.
  *
- * 1. CicdArtifactStore in each mode at N = 1 … 500: policy, template and resource sizes, synth time.
+ * 1. CicdArtifactStore in each mode at N = 1 … 500: policy, template and resource sizes, synth time;
+ *    with an image repository, its repository policy against ECR's quota.
  * 2. CicdSettings and the CICD account's stacks of the reference app at N = 1 … 1,000.
  * 3. The largest N each construct supports before any quota, found by search.
  * 4. The reference app against scripts/yardstick.ts (the same stacks in plain aws-cdk-lib),
@@ -21,7 +22,7 @@ import { buildBaseline, PIPELINE_STACK, SETTINGS_STACK, STORE_STACK } from '../e
 import { readConfig } from '../examples/config';
 import { CicdArtifactStore, CicdArtifactStoreProps, CicdSettings, CrossReadOnlyRole, TargetAccount } from '../src';
 import * as policySize from '../src/private/policy-size';
-import { BUCKET_POLICY_QUOTA, deployedPolicySize, KEY_POLICY_QUOTA, QUOTA_SHARE_ALLOWED } from '../src/private/policy-size';
+import { BUCKET_POLICY_QUOTA, deployedPolicySize, KEY_POLICY_QUOTA, QUOTA_SHARE_ALLOWED, REPOSITORY_POLICY_QUOTA } from '../src/private/policy-size';
 
 type Mode = 'account' | 'role-ids' | 'role-arns' | 'organization';
 const MODES: Mode[] = ['account', 'role-ids', 'role-arns', 'organization'];
@@ -134,6 +135,51 @@ function storeTable(ns: number[]): void {
   }
 }
 
+// 1b. The store with an image repository.
+
+interface ImageMeasure extends StoreMeasure {
+  readonly repositoryBytes: number;
+}
+
+/** The store with one image repository, measured without synthesizing. */
+function measureImageStore(n: number, mode: Mode): ImageMeasure {
+  const stack = new Stack(new App(), 'Cicd', { env: ENV });
+  const store = new CicdArtifactStore(stack, 'Store', { ...storeProps(n, mode), imageRepositoryNames: [BENCH_REPOSITORY] });
+  return {
+    bucketBytes: deployedPolicySize(stack, (store.artifactsBucket as s3.Bucket).policy!.document),
+    keyBytes: deployedPolicySize(stack, (store as any).keyPolicy),
+    repositoryBytes: deployedPolicySize(stack, (store as any).repositories[0].policy),
+    ...sizeOf(stack.resolve((stack as any)._toCloudFormation())),
+  };
+}
+
+const BENCH_REPOSITORY = 'sample-app';
+const REPOSITORY_LIMIT = Math.floor(REPOSITORY_POLICY_QUOTA * QUOTA_SHARE_ALLOWED);
+
+function synthImageStore(n: number, mode: Mode): void {
+  const app = new App();
+  new CicdArtifactStore(new Stack(app, 'Cicd', { env: ENV }), 'Store', { ...storeProps(n, mode), imageRepositoryNames: [BENCH_REPOSITORY] });
+  app.synth();
+}
+
+function imageTable(ns: number[]): void {
+  console.log('\n## CicdArtifactStore with an image repository\n');
+  console.log(`One ECR repository (\`imageRepositoryNames: ['${BENCH_REPOSITORY}']\`). Its policy admits the audience's pulls, lets Lambda pull for the functions `
+    + 'of every listed account (one aws:sourceArn per account) and denies pushes outside the CICD account. Bytes are the deployed JSON without whitespace; '
+    + `the guard fails synth above 90% of ECR's repository-policy quota (${REPOSITORY_LIMIT} of ${REPOSITORY_POLICY_QUOTA} characters, SetRepositoryPolicy), `
+    + 'which this policy reaches before the bucket and key policies.\n');
+  console.log('| mode | N | repository policy bytes | % of the quota | bucket policy bytes | key policy bytes | synthesizes |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const mode of MODES) {
+    for (const n of ns) {
+      const m = measureImageStore(n, mode);
+      const fits = m.repositoryBytes <= REPOSITORY_LIMIT && storeFits(m);
+      const pct = ((100 * m.repositoryBytes) / REPOSITORY_POLICY_QUOTA).toFixed(1);
+      console.log(`| ${mode} | ${n} | ${m.repositoryBytes} | ${pct} | ${m.bucketBytes} | ${m.keyBytes} | ${fits ? 'yes' : 'no (over)'} |`);
+    }
+  }
+}
+
 // 2. The settings and the CICD account's stacks.
 
 function settingsApp(n: number): App {
@@ -221,6 +267,16 @@ function limits(): Limit[] {
       bound: 'CodeArtifact repository policy (7,168 characters)',
     });
   }
+
+  const IMAGE_QUOTA = /The (bucket|key|repository) policy of .* is \d+ bytes/;
+  for (const mode of ['account', 'role-ids', 'role-arns'] as Mode[]) {
+    const n = largestN((k) => succeeds(() => synthImageStore(k, mode), IMAGE_QUOTA));
+    const over = measureImageStore(n + 1, mode);
+    const bound = over.repositoryBytes > REPOSITORY_LIMIT ? `repository policy (${REPOSITORY_POLICY_QUOTA.toLocaleString('en-US')} characters)`
+      : over.bucketBytes > BUCKET_POLICY_QUOTA * QUOTA_SHARE_ALLOWED ? 'bucket policy (20,480 bytes)' : 'key policy (32,768 bytes)';
+    out.push({ construct: 'CicdArtifactStore, one image repository', mode, n, bound });
+  }
+  out.push({ construct: 'CicdArtifactStore, one image repository', mode: 'organization', n: Infinity, bound: 'none: the policies do not grow (no Lambda statement: no account is listed)' });
 
   const SETTINGS_QUOTA = /CicdSettings .* CloudFormation's (template quota|quota of 500)/;
   const settingsFits = (entry: (i: number) => TargetAccount) => (k: number) => succeeds(() => {
@@ -462,6 +518,7 @@ function main() {
   console.log(`Node ${process.version}, ${os.cpus().length} CPUs; ${runs} runs per in-process cell, ${processRuns} per process comparison (medians).\n`);
   const storeNs = [1, 10, 100, 200, 500];
   storeTable(storeNs);
+  imageTable([1, 10, 50, 99, 100, 200]);
   settingsTable([1, 10, 100, 500, 1000]);
   const found = limits();
   const listed = found.find((l) => l.construct === 'CicdArtifactStore' && l.mode === 'account')!.n;

@@ -16,6 +16,7 @@ import { cdk, Connection, connections, describeStack, outputsOf, resolveAccounts
 import { Emulator, emulatorPlan } from './emulator';
 import { Options, parseOptions, runMain } from './options';
 import { printReadBack, readBack } from './readback';
+import { parameterArgs, sampleAppDeploys } from './sample-app';
 import { seconds, table } from './table';
 import { withTarget } from './target';
 
@@ -38,10 +39,11 @@ async function bootstrap(c: Connection, allowed: boolean): Promise<void> {
   console.log(`  bootstrapped ${c.account}/${c.region} (${seconds(started)})`);
 }
 
-async function deployStack(asm: Assembly, stack: StackInfo, c: Connection): Promise<Deployed> {
+async function deployStack(asm: Assembly, stack: StackInfo, c: Connection, extraArgs: string[] = []): Promise<Deployed> {
   const started = Date.now();
   const before = await describeStack(c, stack.name);
-  const res = await cdk(['deploy', stack.name, '--app', asm.dir, '--exclusively', '--require-approval', 'never'], c, `deploy-${stack.name}`);
+  const log = `deploy-${stack.name}${stack.account === c.account ? '' : `-${c.account}`}`;
+  const res = await cdk(['deploy', stack.name, '--app', asm.dir, '--exclusively', '--require-approval', 'never', ...extraArgs], c, log);
   if (res.code !== 0) {
     throw new Error(`cdk deploy ${stack.name} (account ${c.account}) failed:\n${res.output.split('\n').slice(-40).join('\n')}`);
   }
@@ -128,8 +130,19 @@ export async function deploy(options: Options, emulator?: Emulator): Promise<Dep
       deployed.push(await deployStack(asm, s, conn(s)));
     }
   }
+  const pipelineDeployed = deployed.some((d) => d.stack.kind === 'pipeline' && d.change !== 'skipped');
   for (const s of byKind(asm, 'sample-app')) {
-    deployed.push({ stack: s, change: 'skipped', status: '-', outputs: {}, note: 'deployed by the sample pipeline only' });
+    if (options.sampleApp && emulator && !pipelineDeployed) {
+      // As the pipeline would: into each of its targets, with its parameter overrides.
+      for (const d of sampleAppDeploys(byKind(asm, 'pipeline')[0].template)) {
+        const c = conns.get(d.account);
+        if (!c) throw new Error(`no credentials for account ${d.account}, which the sample pipeline deploys to`);
+        const done = await deployStack(asm, { ...s, account: d.account, region: c.region }, c, parameterArgs(s.name, d.parameters));
+        deployed.push({ ...done, note: `as the pipeline's ${d.stage} would${Object.keys(d.parameters).length ? `, ${Object.entries(d.parameters).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}` });
+      }
+    } else {
+      deployed.push({ stack: s, change: 'skipped', status: '-', outputs: {}, note: 'deployed by the sample pipeline only' });
+    }
   }
 
   // The read-back first, so that the table of what was deployed where ends the output.

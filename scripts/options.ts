@@ -37,6 +37,11 @@ export interface Options {
   readonly bootstrap: boolean;
   /** The store's ECR repositories (`--image-repositories a,b`), passed to the reference app as `imageRepositories`. */
   readonly imageRepositories?: string;
+  /**
+   * Where the sample pipeline cannot be deployed (the emulator has no CodePipeline), deploy the
+   * sample application into the pipeline's targets directly, as the pipeline would (`--sample-app`).
+   */
+  readonly sampleApp?: boolean;
 }
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -59,7 +64,9 @@ const USAGE = `Options:
   --readback | --no-readback         compare what was deployed with the templates (default: on in the emulator)
   --pipeline | --no-pipeline         deploy the sample pipeline (default: on for AWS; in the emulator only if supported)
   --no-bootstrap                     do not bootstrap accounts that lack the CDKToolkit stack
-  --image-repositories A,B           ECR repositories for container images in the store (default none)`;
+  --image-repositories A,B           ECR repositories for container images in the store (default none)
+  --sample-app                       where the pipeline is skipped (emulator), deploy the sample app into its
+                                     targets directly, with the pipeline's parameters (default: no)`;
 
 /** Parses `argv`; exits with the usage on `--help`, throws on anything unknown. */
 export function parseOptions(argv: string[]): Options {
@@ -69,7 +76,7 @@ export function parseOptions(argv: string[]): Options {
     'layout', 'narrowing', 'region', 'state-dir', 'port', 'image-repositories',
     ...ACCOUNT_NAMES.map((a) => `${a}-account`), ...ACCOUNT_NAMES.map((a) => `${a}-profile`),
   ];
-  const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'help'];
+  const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'sample-app', 'help'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -123,6 +130,7 @@ export function parseOptions(argv: string[]): Options {
     pipeline: tri('pipeline', 'no-pipeline'),
     bootstrap: !flags.has('no-bootstrap'),
     imageRepositories: values.get('image-repositories'),
+    sampleApp: flags.has('sample-app'),
   };
 }
 

@@ -13,7 +13,7 @@ import { runProcess } from './process';
 import { seconds, table } from './table';
 
 const scenarios: Array<{ name: string; args: string[] }> = [
-  { name: 'three-account, role-ids, container images', args: ['--narrowing', 'role-ids', '--image-repositories', 'sample-app'] },
+  { name: 'three-account, role-ids, container images', args: ['--narrowing', 'role-ids', '--image-repositories', 'sample-app', '--sample-app'] },
   { name: 'single-account, role-ids', args: ['--layout', 'single', '--narrowing', 'role-ids'] },
 ];
 

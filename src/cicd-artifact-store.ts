@@ -28,12 +28,14 @@ import {
   DEFAULT_PACKAGE_REPOSITORY,
   DEFAULT_PARAMETER_PREFIX,
   DEFAULT_TEMPLATES_PREFIX,
+  imagePageParameterName,
   keyAliasProblem,
   packageDomainArn,
   packageParameterNames,
   packageRepositoryArn,
   packagesArnOf,
   repositoryArn,
+  repositoryArnPlace,
   storeParameterNames,
 } from './private/naming';
 import {
@@ -472,6 +474,8 @@ export interface CicdArtifactStoreProps {
 }
 
 const DEFAULT_RETENTION_DAYS = 90;
+/** The most repositories `fromSsmParameters` reads: 100 parameters of the 200 a template may have. */
+const MAX_IMPORTED_REPOSITORIES = 1_000;
 const KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[a-zA-Z0-9-]+$/;
 const PACKAGE_REPOSITORY_ARN = /^arn:[a-z-]+:codeartifact:[a-z0-9-]+:\d{12}:repository\/[a-z][a-z0-9-]{0,48}[a-z0-9]\/[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/;
 const REPOSITORY_ARN = /^arn:[a-z-]+:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._\/-]{2,256}$/;
@@ -841,6 +845,9 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
    * Uses the artifact store whose settings `CicdSettings` published in SSM Parameter Store
    * (in this account and region), resolved at deploy time.
    *
+   * The store's ECR repositories are read when `options.imageRepositoryCount` says how many
+   * there are; their names and ARNs are then known at deploy time only.
+   *
    * @param scope the parent construct
    * @param id the construct's ID, unique among its siblings
    * @param options where the parameters are
@@ -848,10 +855,20 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   public static fromSsmParameters(scope: Construct, id: string, options: CicdSettingsImportOptions = {}): ICicdArtifactStore {
     const errors = new PropErrors('CicdArtifactStore.fromSsmParameters', scope, id);
     checkParameterPrefix(errors, options.parameterPrefix);
+    const count = options.imageRepositoryCount;
+    if (count !== undefined && (Token.isUnresolved(count) || !Number.isInteger(count) || count < 0 || count > MAX_IMPORTED_REPOSITORIES)) {
+      errors.add('imageRepositoryCount', count, `allowed: a whole number from 0 to ${MAX_IMPORTED_REPOSITORIES} (each ten take one of the 200 parameters of a CloudFormation template)`);
+    }
     errors.throwIfAny();
-    const names = storeParameterNames(options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
+    const prefix = options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX;
+    const names = storeParameterNames(prefix);
     const read = (name: string) => ssm.StringParameter.valueForStringParameter(scope, name);
     const packages = packageParameterNames(options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX);
+    // Repository i is entry i % 10 of page i / 10 + 1 (src/private/naming.ts), read at deploy time.
+    const imageRepositoryArns = Array.from({ length: count ?? 0 }, (_, i) => {
+      const { page, entry } = repositoryArnPlace(i);
+      return Fn.select(entry, Fn.split(',', read(imagePageParameterName(prefix, page))));
+    });
     return new ImportedCicdArtifactStore(scope, id, {
       keyArn: read(names.keyArn),
       artifactsBucketName: read(names.artifactsBucketName),
@@ -862,6 +879,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
         repositoryName: read(packages.repositoryName),
         domainArn: read(packages.domainArn),
       } : undefined,
+      imageRepositoryArns,
     });
   }
 

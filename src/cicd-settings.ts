@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { ICicdArtifactStore } from './cicd-artifact-store';
+import { CicdArtifactStore, ICicdArtifactStore } from './cicd-artifact-store';
 import {
   checkParameterPrefix,
   checkTargetName,
@@ -13,10 +13,14 @@ import {
   DEFAULT_PARAMETER_PREFIX,
   DEFAULT_READ_ONLY_ROLE_NAME,
   DEFAULT_ROLE_NAME_PREFIX,
+  imagePageParameterName,
   isTargetName,
   regionsParameterName,
   packageParameterNames,
+  PAGE_QUOTA,
   registryPages,
+  repositoryArn,
+  repositoryArnPages,
   storeParameterNames,
   targetPageParameterName,
 } from './private/naming';
@@ -93,6 +97,9 @@ export interface CicdSettingsProps extends TargetRoleNamesOptions {
  * - `targets/1`, `targets/2`, ...: the target accounts as JSON, as many per parameter as
  *   4 KB hold (about 90 with short names), with the role-name prefix and the read-only
  *   role's name
+ * - `images/1`, `images/2`, ...: when the store has ECR repositories, their ARNs, ten per
+ *   parameter, separated by commas, in the order of the store's `imageRepositoryNames`
+ *   (`CicdArtifactStore.fromSsmParameters` reads them back, given `imageRepositoryCount`)
  *
  * Role ARNs are not stored: they follow from the account ID and the deterministic role names,
  * and `TargetAccountRoles.fromTargetAccount` computes them. So the settings take five
@@ -102,7 +109,7 @@ export class CicdSettings extends Construct {
   /** The path under which the parameters are written. */
   public readonly parameterPrefix: string;
 
-  /** The parameters written: the store's, then the pages of the target registry. */
+  /** The parameters written: the store's, then the pages of the target registry, then those of the repositories' ARNs. */
   public readonly parameters: ssm.IStringParameter[];
 
   /**
@@ -149,9 +156,13 @@ export class CicdSettings extends Construct {
       ? { name: t.name, accountId: t.accountId, roleIds: t.roleIds }
       : { name: t.name, accountId: t.accountId }));
     const pages = registryPages(header, entries);
-    checkStackQuotas(this, entries.length, pages);
+    const imagePages = repositoryArnPages(this.repositoryArns(store));
+    checkStackQuotas(this, entries.length, pages, imagePages.length);
     pages.forEach((page, i) => settings.push([
       `Targets${i + 1}`, targetPageParameterName(prefix, i + 1), page, `Target accounts of the CICD baseline, page ${i + 1} of ${pages.length}`,
+    ]));
+    imagePages.forEach((page, i) => settings.push([
+      `ImageRepositories${i + 1}`, imagePageParameterName(prefix, i + 1), page, `ARNs of the ECR repositories of the CICD artifact store, page ${i + 1} of ${imagePages.length}`,
     ]));
 
     this.parameters = settings.map(([cid, parameterName, stringValue, description]) => new ssm.StringParameter(this, cid, {
@@ -160,6 +171,18 @@ export class CicdSettings extends Construct {
       description,
       tier: ssm.ParameterTier.STANDARD,
     }));
+  }
+
+  /**
+   * The ARNs of the store's repositories: built from the names and the store's literal
+   * environment when it lives in another stack (no cross-stack reference), or as is.
+   */
+  private repositoryArns(store: ICicdArtifactStore): string[] {
+    const there = Stack.of(store);
+    if (store instanceof CicdArtifactStore && there !== Stack.of(this) && !Token.isUnresolved(there.account) && !Token.isUnresolved(there.region)) {
+      return store.imageRepositoryNames.map((name) => repositoryArn(there.account, there.region, name));
+    }
+    return store.imageRepositories.map((r) => r.repositoryArn);
   }
 
   /** A value of the store: through its exported output when it lives in another stack, or as is. */
@@ -273,9 +296,11 @@ const PARAMETER_OVERHEAD = 400;
  * the CDK uploads it to S3) or of its 500 resources, before CloudFormation does.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
  */
-function checkStackQuotas(settings: Construct, targets: number, pages: string[]): void {
-  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, 5 * PARAMETER_OVERHEAD);
-  const resources = 5 + pages.length;
+function checkStackQuotas(settings: Construct, targets: number, pages: string[], imagePages: number): void {
+  // A page of repository ARNs is counted at its quota.
+  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, (5 + imagePages) * PARAMETER_OVERHEAD)
+    + imagePages * PAGE_QUOTA;
+  const resources = 5 + pages.length + imagePages;
   const byteLimit = Math.floor(TEMPLATE_QUOTA * STACK_SHARE_ALLOWED);
   const resourceLimit = Math.floor(RESOURCES_QUOTA * STACK_SHARE_ALLOWED);
   const where = `CicdSettings ${settings.node.path}: the registry of ${targets} target accounts takes ${pages.length} SSM parameters`;

@@ -18,4 +18,16 @@ export interface CicdSettingsImportOptions {
    * @default false - the store is used without packages: `grantReadPackages` grants nothing
    */
   readonly packages?: boolean;
+
+  /**
+   * How many ECR repositories the store has (its `imageRepositoryNames`, which `CicdSettings`
+   * publishes in `PREFIX/images/1`, `PREFIX/images/2`, ..., ten ARNs per parameter). Each is
+   * read at deploy time, in the order of `imageRepositoryNames`, and becomes one of the imported
+   * store's `imageRepositories`; `grantPull` grants on them. A count larger than the store's
+   * makes the deploy fail (a missing parameter, or `Fn::Select` out of range); a smaller one
+   * imports the first repositories only.
+   *
+   * @default 0 - no repository is read: `imageRepositories` is empty and `grantPull` grants nothing
+   */
+  readonly imageRepositoryCount?: number;
 }

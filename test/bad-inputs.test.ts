@@ -124,6 +124,11 @@ const CATALOGUE: Array<[string, (stack: Stack) => void, RegExp]> = [
   }), /targetAccounts\[0\]\.roleIds\[0\]: got "AIDAJQABLZS4A3QDU576Q"/],
   ['importer: target name with a space', (s) => TargetAccountRoles.fromTargetAccount(s, 'X', { name: 'non prod', accountId: '222222222222' }),
     /target\.name: got "non prod"/],
+  // CicdArtifactStore.fromSsmParameters (container images)
+  ['importer: a negative image repository count', (s) => CicdArtifactStore.fromSsmParameters(s, 'X', { imageRepositoryCount: -1 }),
+    /imageRepositoryCount: got -1; allowed: a whole number from 0 to 1000/],
+  ['importer: a fractional image repository count', (s) => CicdArtifactStore.fromSsmParameters(s, 'X', { imageRepositoryCount: 2.5 }),
+    /imageRepositoryCount: got 2\.5/],
 ];
 
 describe('bad inputs fail at synth, naming the prop and the value', () => {

@@ -3,9 +3,12 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildBaseline, PIPELINE_STACK, regionalStoreStackName, SAMPLE_APP_STACK, SETTINGS_STACK, STORE_STACK, targetStackName } from '../examples/baseline';
+import {
+  buildBaseline, PIPELINE_STACK, regionalStoreStackName, SAMPLE_APP_STACK, SAMPLE_FUNCTION_NAME, SAMPLE_IMAGE_TAG_PARAMETER, SETTINGS_STACK, STORE_STACK, targetStackName,
+} from '../examples/baseline';
 import { readConfig } from '../examples/config';
 import { acknowledgeNagFindings, findingMatcher, NAG_ACKNOWLEDGEMENTS } from '../examples/nag';
+import { resolveIntrinsics } from './util/resolve-intrinsics';
 
 type Context = Record<string, string>;
 
@@ -171,5 +174,74 @@ describe('reference app details', () => {
       expect([...used].some((id) => findingMatcher(ack.finding).test(id))).toBe(true);
       expect(readme).toContain(`| \`${ack.path}\` | \`${ack.finding}\` | ${ack.reason} |`);
     }
+  });
+});
+
+describe('reference app: the sample container-image function', () => {
+  const IMAGES = { imageRepositories: 'sample-app,team/worker' };
+
+  function functionOf(sampleApp: Stack): any {
+    const functions = Object.values<any>(Template.fromStack(sampleApp).findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(1);
+    return functions[0];
+  }
+
+  function deployActions(pipeline: Stack): any[] {
+    const template = Template.fromStack(pipeline).toJSON();
+    const resource = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline');
+    return resource.Properties.Stages.flatMap((s: any) => s.Actions).filter((a: any) => a.ActionTypeId.Category === 'Deploy');
+  }
+
+  test('its image is the given tag of the store\'s first repository, in the CICD account and region', () => {
+    // GIVEN the reference app with image repositories, WHEN synthesized
+    const { baseline } = build(IMAGES);
+    const fn = functionOf(baseline.sampleApp);
+    // THEN
+    expect(fn.Properties).toMatchObject({ PackageType: 'Image', FunctionName: SAMPLE_FUNCTION_NAME });
+    expect(fn.Properties.Code.ImageUri).toEqual({
+      'Fn::Join': ['', ['111111111111.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/sample-app:', { Ref: SAMPLE_IMAGE_TAG_PARAMETER }]],
+    });
+    expect(Template.fromStack(baseline.sampleApp).toJSON().Parameters[SAMPLE_IMAGE_TAG_PARAMETER]).toMatchObject({ Type: 'String' });
+  });
+
+  test('its role carries the baseline\'s permissions boundary, as the sample application\'s other role does', () => {
+    const template = Template.fromStack(build(IMAGES).baseline.sampleApp);
+    const roleId = functionOf(build(IMAGES).baseline.sampleApp).Properties.Role['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[roleId].Properties.PermissionsBoundary).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/cicd-permissions-boundary']],
+    });
+  });
+
+  test('the pipeline passes the same tag to non-prod and prod; without repositories there is no function and no tag', () => {
+    const actions = deployActions(build({ ...IMAGES, sampleImageTag: '2026.11.30-1' }).baseline.pipeline);
+    expect(actions).toHaveLength(2);
+    for (const action of actions) {
+      expect(JSON.parse(action.Configuration.ParameterOverrides)).toEqual({ [SAMPLE_IMAGE_TAG_PARAMETER]: '2026.11.30-1' });
+    }
+    expect(deployActions(build(IMAGES).baseline.pipeline).map((a) => JSON.parse(a.Configuration.ParameterOverrides))).toEqual([{ ImageTag: 'v1' }, { ImageTag: 'v1' }]);
+    const { baseline } = build({});
+    expect(Template.fromStack(baseline.sampleApp).findResources('AWS::Lambda::Function')).toEqual({});
+    expect(deployActions(baseline.pipeline).map((a) => a.Configuration.ParameterOverrides)).toEqual([undefined, undefined]);
+  });
+
+  test('the function\'s ARN in each target matches the repository policy\'s Lambda statement; in a foreign account it does not', () => {
+    // GIVEN the repository policy as deployed (partition aws)
+    const { baseline } = build(IMAGES);
+    const repos = Template.fromStack(baseline.store).findResources('AWS::ECR::Repository', { Properties: { RepositoryName: 'sample-app' } });
+    const statement = (Object.values<any>(repos)[0].Properties.RepositoryPolicyText.Statement as any[]).find((s) => s.Sid === 'LambdaPullsForTargetFunctions');
+    const patterns: string[] = resolveIntrinsics<string[]>(statement.Condition.StringLike['aws:sourceArn'], { account: '111111111111', region: 'eu-west-1' });
+    const matches = (arn: string) => patterns.some((p) => new RegExp(`^${p.split('*').map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(arn));
+    // WHEN the sample app is deployed by the pipeline into a target (the function's name is fixed)
+    const arnIn = (account: string) => `arn:aws:lambda:eu-west-1:${account}:function:${functionOf(baseline.sampleApp).Properties.FunctionName}`;
+    // THEN
+    expect(statement.Principal).toEqual({ Service: 'lambda.amazonaws.com' });
+    expect(matches(arnIn('222222222222'))).toBe(true);
+    expect(matches(arnIn('777777777777'))).toBe(true);
+    expect(matches(arnIn('333333333333'))).toBe(false);
+  });
+
+  test('a bad image tag is refused with the value', () => {
+    expect(() => readConfig((k) => ({ sampleImageTag: '-latest' } as Context)[k], {})).toThrow(/sampleImageTag: got "-latest"; allowed: an image tag/);
+    expect(readConfig((k) => ({} as Context)[k], { CICD_SAMPLE_IMAGE_TAG: 'v7' }).sampleImageTag).toBe('v7');
   });
 });

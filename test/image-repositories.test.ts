@@ -2,7 +2,9 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CicdArtifactStore, CicdArtifactStoreProps, CrossAccountPipelineRoles, TargetAccount } from '../src';
+import { CicdArtifactStore, CicdArtifactStoreProps, CicdSettings, CrossAccountPipelineRoles, TargetAccount } from '../src';
+import { largestN, succeeds } from '../scripts/largest-n';
+import { PAGE_QUOTA, REPOSITORY_ARNS_PER_PAGE, repositoryArnPages } from '../src/private/naming';
 
 const CICD = { account: '111111111111', region: 'eu-west-1' };
 const NONPROD: TargetAccount = { name: 'nonprod', accountId: '222222222222' };
@@ -263,5 +265,129 @@ describe('CicdArtifactStore image repositories: policy size guard', () => {
   test('99 accounts fit, one more does not', () => {
     expect(synth(LARGEST)).not.toThrow();
     expect(synth(LARGEST + 1)).toThrow(/The repository policy of Cicd\/Store\/ImageRepositoryApp is \d+ bytes .*over 9216 bytes, 90% of the AWS quota of 10240 bytes/);
+  });
+
+  // The README's figures for narrowed targets (three role IDs or ARNs each), found by search:
+  // the repository policy is what bounds them, and a change that grows it per account fails.
+  test.each([
+    ['role IDs', 51, (i: number) => ({ roleIds: [0, 1, 2].map((k) => `AROA${String(i * 10 + k).padStart(17, '0')}`) })],
+    ['role ARNs', 35, (i: number) => ({ roleArns: ['cross-account', 'cloudformation', 'build'].map((r) => `arn:aws:iam::${200000000000 + i}:role/cicd-${r}`) })],
+  ])('targets narrowed to three %s: at least %d fit, and the repository policy is what stops the next', (_, floor, narrowing) => {
+    const build = (n: number) => () => {
+      const app = new App();
+      const targetAccounts = many(n).map((t, i) => ({ ...t, ...narrowing(i) }));
+      new CicdArtifactStore(new Stack(app, 'Cicd', { env: CICD }), 'Store', { targetAccounts, imageRepositoryNames: ['app'] });
+      app.synth();
+    };
+    const QUOTA = /The (bucket|key|repository) policy of .* is \d+ bytes/;
+    const n = largestN((k) => succeeds(build(k), QUOTA));
+    expect(n).toBeGreaterThanOrEqual(floor);
+    expect(build(n + 1)).toThrow(/The repository policy of Cicd\/Store\/ImageRepositoryApp is \d+ bytes/);
+  });
+});
+
+describe('CicdSettings and fromSsmParameters: image repositories', () => {
+  /** Parameter name → value, of every SSM parameter in the template. */
+  function parameters(template: Template): Record<string, any> {
+    const out: Record<string, any> = {};
+    for (const p of Object.values(template.findResources('AWS::SSM::Parameter')) as any[]) {
+      expect(p.Properties).toMatchObject({ Type: 'String', Tier: 'Standard' });
+      out[p.Properties.Name] = p.Properties.Value;
+    }
+    return out;
+  }
+
+  test('the settings publish the repositories\' ARNs, ten per page, by name when the store is in another stack', () => {
+    // GIVEN a store with 12 repositories and the settings in another stack of the CICD account
+    const app = new App();
+    const storeStackOf = new Stack(app, 'Store', { env: CICD });
+    const names = ['sample-app', ...Array.from({ length: 11 }, (_, i) => `team/service-${i}`)];
+    const store = new CicdArtifactStore(storeStackOf, 'Store', { targetAccounts: [NONPROD], imageRepositoryNames: names });
+    const settingsStack = new Stack(app, 'Settings', { env: CICD });
+
+    // WHEN
+    new CicdSettings(settingsStack, 'Settings', { artifactStore: store, targetAccounts: [NONPROD] });
+
+    // THEN two pages: ten ARNs, then two; no reference to the store's stack
+    const params = parameters(Template.fromStack(settingsStack));
+    // The value, with the partition written as "PARTITION".
+    const arns = (page: string) => (params[page]['Fn::Join'][1] as any[])
+      .map((p) => (typeof p === 'string' ? p : p.Ref === 'AWS::Partition' ? 'PARTITION' : JSON.stringify(p))).join('').split(',');
+    const arn = (name: string) => `arn:PARTITION:ecr:eu-west-1:111111111111:repository/${name}`;
+    expect(Object.keys(params).filter((n) => n.includes('/images/')).sort()).toEqual(['/cicd/artifacts/images/1', '/cicd/artifacts/images/2']);
+    expect(arns('/cicd/artifacts/images/1')).toEqual(names.slice(0, 10).map(arn));
+    expect(arns('/cicd/artifacts/images/2')).toEqual(names.slice(10).map(arn));
+    expect(JSON.stringify(Template.fromStack(settingsStack).toJSON())).not.toMatch(/ExportsOutput[^"]*ImageRepository/);
+  });
+
+  test('no repository, no image parameter', () => {
+    const stack = new Stack(new App(), 'Cicd', { env: CICD });
+    const store = new CicdArtifactStore(stack, 'Store', { targetAccounts: [NONPROD] });
+    new CicdSettings(stack, 'Settings', { artifactStore: store });
+    expect(Object.keys(parameters(Template.fromStack(stack))).filter((n) => n.includes('/images/'))).toEqual([]);
+  });
+
+  test('round trip: what the settings write, fromSsmParameters reads; grantPull names each repository by its place in a page', () => {
+    // GIVEN the settings of a store with 11 repositories, in the same stack (ARNs by reference)
+    const app = new App();
+    const cicd = new Stack(app, 'Cicd', { env: CICD });
+    const names = Array.from({ length: 11 }, (_, i) => `app-${i}`);
+    const store = new CicdArtifactStore(cicd, 'Store', { targetAccounts: [NONPROD], imageRepositoryNames: names });
+    new CicdSettings(cicd, 'Settings', { artifactStore: store, parameterPrefix: '/acme/cicd' });
+    const written = parameters(Template.fromStack(cicd));
+    const repoIds = Object.keys(Template.fromStack(cicd).findResources('AWS::ECR::Repository'));
+    const page1 = cicd.resolve(written['/acme/cicd/images/1']);
+    expect(page1['Fn::Join'][0]).toBe('');
+    expect(page1['Fn::Join'][1].filter((p: unknown) => p !== ',')).toEqual(repoIds.slice(0, 10).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
+
+    // WHEN a pipeline stack of another app imports the store with the count, and grants a pull
+    const pipeline = new Stack(new App(), 'Pipeline', { env: CICD });
+    const imported = CicdArtifactStore.fromSsmParameters(pipeline, 'Store', { parameterPrefix: '/acme/cicd', imageRepositoryCount: 11 });
+    const role = new iam.Role(pipeline, 'Build', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    imported.grantPull(role);
+
+    // THEN the written parameter names are the ones read, and repository i is entry i % 10 of page i / 10 + 1
+    const template = Template.fromStack(pipeline);
+    const ssmParams = Object.entries<any>(template.toJSON().Parameters).filter(([, p]) => p.Type === 'AWS::SSM::Parameter::Value<String>');
+    const refOf = (name: string) => ssmParams.find(([, p]) => p.Default === name)![0];
+    const read = ssmParams.map(([, p]) => p.Default).filter((d: string) => d.includes('/images/')).sort();
+    expect(read).toEqual(Object.keys(written).filter((n) => n.includes('/images/')).sort());
+    expect(imported.imageRepositories).toHaveLength(11);
+    const select = (entry: number, page: number) => ({ 'Fn::Select': [entry, { 'Fn::Split': [',', { Ref: refOf(`/acme/cicd/images/${page}`) }] }] });
+    expect(pipeline.resolve(imported.imageRepositories[0].repositoryArn)).toEqual(select(0, 1));
+    expect(pipeline.resolve(imported.imageRepositories[9].repositoryArn)).toEqual(select(9, 1));
+    expect(pipeline.resolve(imported.imageRepositories[10].repositoryArn)).toEqual(select(0, 2));
+    expect(pipeline.resolve(imported.imageRepositories[10].repositoryName)).toEqual({ 'Fn::Select': [1, { 'Fn::Split': [':repository/', select(0, 2)] }] });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: [select(0, 1), ...Array.from({ length: 9 }, (_, i) => select(i + 1, 1)), select(0, 2)] }),
+          Match.objectLike({ Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
+        ]),
+      },
+    });
+  });
+
+  test('without a count, the imported store reads no repository and grantPull grants nothing', () => {
+    const stack = new Stack(new App(), 'Pipeline', { env: CICD });
+    const imported = CicdArtifactStore.fromSsmParameters(stack, 'Store');
+    const role = new iam.Role(stack, 'Build', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    expect(imported.imageRepositories).toEqual([]);
+    expect(imported.grantPull(role).success).toBe(false);
+    const defaults = Object.values<any>(Template.fromStack(stack).toJSON().Parameters).map((p) => p.Default);
+    expect(defaults.filter((d) => d.includes('/images/'))).toEqual([]);
+  });
+
+  test.each([-1, 1.5, 1001])('imageRepositoryCount %p is refused, naming the prop', (count) => {
+    const stack = new Stack(new App(), 'Pipeline', { env: CICD });
+    expect(() => CicdArtifactStore.fromSsmParameters(stack, 'Store', { imageRepositoryCount: count }))
+      .toThrow(new RegExp(`imageRepositoryCount: got ${String(count).replace('.', '\\.')}; allowed: a whole number from 0 to 1000`));
+  });
+
+  test('ten of the longest repository ARNs fit in one standard parameter', () => {
+    const longest = repositoryArnPages(Array.from({ length: REPOSITORY_ARNS_PER_PAGE },
+      () => `arn:aws-iso-b:ecr:us-isob-east-1:111111111111:repository/${'a'.repeat(256)}`));
+    expect(longest).toHaveLength(1);
+    expect(longest[0].length).toBeLessThanOrEqual(PAGE_QUOTA);
   });
 });

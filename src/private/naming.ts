@@ -216,6 +216,34 @@ export function registryPages(header: RegistryHeader, entries: RegistryEntry[]):
   return groups.map((g, i) => render(i + 1, groups.length, g));
 }
 
+/**
+ * The store's ECR repositories are published as pages of at most this many repository ARNs,
+ * separated by commas (`PREFIX/images/1`, `PREFIX/images/2`, ...): repository `i` (from 0) is
+ * entry `i % 10` of page `floor(i / 10) + 1`, so that an importer that knows how many
+ * repositories there are reads each one at deploy time (`Fn::Select` of `Fn::Split`). Ten of
+ * the longest ARNs (about 320 characters, with a 256-character name) fit in `PAGE_QUOTA`.
+ */
+export const REPOSITORY_ARNS_PER_PAGE = 10;
+
+/** The name of page `page` (from 1) of the store's repository ARNs. */
+export function imagePageParameterName(prefix: string, page: number): string {
+  return `${prefix}/images/${page}`;
+}
+
+/** Splits repository ARNs into the values of their pages (ARNs hold no comma). */
+export function repositoryArnPages(arns: string[]): string[] {
+  const pages: string[] = [];
+  for (let i = 0; i < arns.length; i += REPOSITORY_ARNS_PER_PAGE) {
+    pages.push(arns.slice(i, i + REPOSITORY_ARNS_PER_PAGE).join(','));
+  }
+  return pages;
+}
+
+/** Where repository `index` (from 0) of the store is published: its page (from 1) and its place in the page. */
+export function repositoryArnPlace(index: number): { page: number; entry: number } {
+  return { page: Math.floor(index / REPOSITORY_ARNS_PER_PAGE) + 1, entry: index % REPOSITORY_ARNS_PER_PAGE };
+}
+
 /** Levels the layout adds below the prefix, at the deepest (`buckets/artifacts/name`). */
 const LEVELS_BELOW_PREFIX = 3;
 /** Characters the layout adds below the prefix, at the longest. */

@@ -22,6 +22,12 @@ export const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${NONPROD}:key/0f0f0f0f-1111
 export const STORE_KEY_ARN = '${StoreKeyArn}';
 /** Stands for the boundary the sample application's role carries, as synthesized and deployed in non-prod. */
 export const SAMPLE_APP_BOUNDARY = '${SampleAppBoundaryArn}';
+/** Stands for the boundary the sample container-image function's role carries, as synthesized and deployed in non-prod. */
+export const SAMPLE_FUNCTION_ROLE_BOUNDARY = '${SampleFunctionRoleBoundaryArn}';
+/** Stands for the ARN of the sample container-image function (its synthesized name) deployed in `account`. */
+export function sampleFunctionArnIn(account: string): string {
+  return `\${SampleFunctionArnIn:${account}}`;
+}
 /** The read-only role's name in the opt-ins mode, outside the roles' prefix. */
 export const CUSTOM_READ_ONLY_ROLE_NAME = 'inventory-read-only';
 /** The ECR repository the reference app's store holds in the access matrix (`-c imageRepositories=sample-app`). */
@@ -1320,6 +1326,59 @@ const GROUPS: CaseGroup[] = [
         resource: 'packageRepository',
         expected: 'ImplicitlyDenied',
         description: 'Nor reads the repository',
+      },
+    ],
+  },
+  {
+    // The sample application's container-image function, deployed by the sample pipeline into the
+    // targets: the CloudFormation role creates its role (under the boundary) and reads its image,
+    // and Lambda pulls the image for it, named by the function's ARN; not for the same function in
+    // a foreign account.
+    name: 'container-image-function',
+    mode: 'account',
+    cases: [
+      {
+        principal: 'nonprodCloudFormation',
+        action: 'iam:CreateRole',
+        resource: 'nonprodAppRole',
+        context: { 'iam:PermissionsBoundary': SAMPLE_FUNCTION_ROLE_BOUNDARY },
+        how: 'with the boundary the sample function\'s role carries',
+        expected: 'Allowed',
+        description: 'The sample function\'s role, as synthesized: it carries the baseline\'s boundary, so the CloudFormation role may create it',
+      },
+      {
+        principal: 'nonprodCloudFormation',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        expected: 'Allowed',
+        description: 'The CloudFormation role, creating the function, reads its image in the CICD account\'s repository, as Lambda requires of the caller',
+      },
+      {
+        principal: 'lambda',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        context: { 'aws:SourceArn': sampleFunctionArnIn(NONPROD) },
+        how: 'for the sample function in non-prod (its synthesized name)',
+        expected: 'Allowed',
+        description: 'Lambda pulls the sample function\'s image for non-prod: the function\'s ARN matches the repository policy\'s aws:sourceArn',
+      },
+      {
+        principal: 'lambda',
+        action: 'ecr:GetDownloadUrlForLayer',
+        resource: 'imageRepository',
+        context: { 'aws:SourceArn': sampleFunctionArnIn(PROD) },
+        how: 'for the sample function in prod (its synthesized name)',
+        expected: 'Allowed',
+        description: 'Lambda pulls the same image\'s layers for prod, the next stage of the pipeline',
+      },
+      {
+        principal: 'lambda',
+        action: 'ecr:BatchGetImage',
+        resource: 'imageRepository',
+        context: { 'aws:SourceArn': sampleFunctionArnIn(FOREIGN) },
+        how: 'for a function of the same name in 333333333333',
+        expected: 'ImplicitlyDenied',
+        description: 'The same template deployed in a foreign account: Lambda does not pull for it',
       },
     ],
   },

@@ -30,6 +30,7 @@ import {
   ResourceKey,
   ROLE_IDS,
   SAMPLE_APP_BOUNDARY,
+  SAMPLE_FUNCTION_ROLE_BOUNDARY,
   STORE_KEY_ARN,
   TRUSTED_PIPELINE_ROLE_ARN,
 } from './cases';
@@ -91,6 +92,8 @@ export interface World {
   readonly sampleAppBoundaryArn?: string;
   /** The store's key, bucket and repository policies in each other region it serves (`-c regions=…`). */
   readonly regional: Record<string, ReturnType<typeof storeOf>>;
+  /** The sample application's container-image function, as synthesized: its name, and its role's boundary as deployed in non-prod. */
+  readonly sampleFunction?: { readonly name: string; readonly roleBoundaryArn: string };
 }
 
 function resourcesOfType(template: any, type: string): Array<[string, any]> {
@@ -196,6 +199,14 @@ export function buildWorld(mode: Mode): World {
   const sampleAppBoundaryArn = sampleRoles.length > 0
     ? resolveIntrinsics<string>(sampleRoles[0][1].Properties.PermissionsBoundary, { account: nonprodAccount, region: REGION })
     : undefined;
+  const sampleFunctions = resourcesOfType(sampleApp, 'AWS::Lambda::Function');
+  const sampleFunction = sampleFunctions.length === 1
+    ? {
+      name: sampleFunctions[0][1].Properties.FunctionName as string,
+      roleBoundaryArn: resolveIntrinsics<string>(sampleApp.Resources[sampleFunctions[0][1].Properties.Role['Fn::GetAtt'][0]].Properties.PermissionsBoundary,
+        { account: nonprodAccount, region: REGION }),
+    }
+    : undefined;
   if (mode === 'trusted-principals') {
     // The cross-account role of non-prod, trusting only the CICD account's pipeline role.
     const stack = new Stack(new App(), targetStackName('nonprod'), { env: { account: NONPROD, region: REGION } });
@@ -211,6 +222,7 @@ export function buildWorld(mode: Mode): World {
     mode,
     sampleAppBoundaryArn,
     regional,
+    sampleFunction,
     ...store,
     artifactsBucket: CicdArtifactStore.bucketName('cicd-artifacts', config.cicd.accountId, REGION),
     templatesBucket: CicdArtifactStore.bucketName('cicd-templates', config.cicd.accountId, REGION),
@@ -399,6 +411,13 @@ export async function evaluate(world: World, c: AccessCase): Promise<Evaluation>
     }
     if (v === OTHER_REGION_STORE_KEY_ARN) {
       return regionalStore(world).keyArn;
+    }
+    const functionIn = typeof v === 'string' ? /^\$\{SampleFunctionArnIn:(\d{12})\}$/.exec(v) : null;
+    if (functionIn || v === SAMPLE_FUNCTION_ROLE_BOUNDARY) {
+      if (!world.sampleFunction) {
+        throw new Error(`${c.id}: the sample application has no container-image function`);
+      }
+      return functionIn ? `arn:aws:lambda:${REGION}:${functionIn[1]}:function:${world.sampleFunction.name}` : world.sampleFunction.roleBoundaryArn;
     }
     if (v === SAMPLE_APP_BOUNDARY) {
       if (!world.sampleAppBoundaryArn) {

@@ -78,3 +78,38 @@ def test_bad_repository_name(stack):
         CicdArtifactStore(stack, "Store",
                           target_accounts=[TargetAccount(name="nonprod", account_id=NONPROD)],
                           image_repository_names=["Bad_Name"])
+
+
+def test_settings_round_trip(app):
+    """The settings publish the repositories' ARNs; fromSsmParameters reads them back, and grant_pull uses them."""
+    from cdk_cross_account_cicd import CicdSettings
+    env = cdk.Environment(account=CICD, region="eu-west-1")
+    cicd = cdk.Stack(app, "Cicd", env=env)
+    store = CicdArtifactStore(cicd, "Store",
+                              target_accounts=[TargetAccount(name="nonprod", account_id=NONPROD)],
+                              image_repository_names=["sample-app", "team/worker"])
+    CicdSettings(cicd, "Settings", artifact_store=store)
+    written = {p["Properties"]["Name"]: p["Properties"]["Value"]
+               for p in Template.from_stack(cicd).find_resources("AWS::SSM::Parameter").values()}
+    assert sorted(n for n in written if "/images/" in n) == ["/cicd/artifacts/images/1"]
+    page = written["/cicd/artifacts/images/1"]["Fn::Join"][1]
+    assert [p for p in page if p != ","] == [{"Fn::GetAtt": [rid, "Arn"]} for rid in
+                                            Template.from_stack(cicd).find_resources("AWS::ECR::Repository")]
+
+    # A pipeline of another app in the CICD account.
+    pipeline = cdk.Stack(cdk.App(), "Pipeline", env=env)
+    imported = CicdArtifactStore.from_ssm_parameters(pipeline, "Store", image_repository_count=2)
+    assert len(imported.image_repositories) == 2
+    role = cdk.aws_iam.Role(pipeline, "Build", assumed_by=cdk.aws_iam.ServicePrincipal("codebuild.amazonaws.com"))
+    imported.grant_pull(role)
+    template = Template.from_stack(pipeline).to_json()
+    ssm_params = {k: v["Default"] for k, v in template["Parameters"].items() if v["Default"].startswith("/cicd/")}
+    (page_param,) = [k for k, v in ssm_params.items() if v == "/cicd/artifacts/images/1"]
+    pull = next(s for p in template["Resources"].values() if p["Type"] == "AWS::IAM::Policy"
+                for s in p["Properties"]["PolicyDocument"]["Statement"] if "ecr:BatchGetImage" in s["Action"])
+    assert pull["Resource"] == [{"Fn::Select": [i, {"Fn::Split": [",", {"Ref": page_param}]}]} for i in range(2)]
+
+
+def test_bad_image_repository_count(stack):
+    with pytest.raises(Exception, match=r"imageRepositoryCount: got -1"):
+        CicdArtifactStore.from_ssm_parameters(stack, "Store", image_repository_count=-1)
