@@ -38,6 +38,12 @@ export interface BaselineConfig {
    * default, so the default layout needs no container registry.
    */
   readonly imageRepositories: string[];
+  /**
+   * Whether the baseline serves CDK apps (`cdkAssets=true`): the store's central assets bucket
+   * and publishing role, and CDK bootstrap compatibility in the target accounts, for stacks
+   * synthesized with `CicdStackSynthesizer` (`cdk deploy`, CDK Pipelines).
+   */
+  readonly cdkAssets: boolean;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -107,5 +113,21 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
   }
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories };
+  const cdkAssets = get('cdkAssets', 'CICD_CDK_ASSETS', 'false');
+  if (cdkAssets !== 'true' && cdkAssets !== 'false') {
+    throw new Error(`cdkAssets: got ${JSON.stringify(cdkAssets)}; allowed: "true" or "false"`);
+  }
+  return {
+    cicd: { name: 'cicd', accountId: cicd },
+    targets,
+    region,
+    narrowing,
+    roleIds,
+    organizationId,
+    artifactWriters,
+    readOnlyRoleName,
+    stacks,
+    imageRepositories,
+    cdkAssets: cdkAssets === 'true',
+  };
 }
