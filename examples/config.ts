@@ -60,6 +60,12 @@ export interface BaselineConfig {
    * sample pipeline deploys to every target (`sampleImageTag=…`, default `v1`).
    */
   readonly sampleImageTag: string;
+  /**
+   * Whether the baseline serves CDK apps (`cdkAssets=true`): the store's central assets bucket
+   * and publishing role, and CDK bootstrap compatibility in the target accounts, for stacks
+   * synthesized with `CicdStackSynthesizer` (`cdk deploy`, CDK Pipelines).
+   */
+  readonly cdkAssets: boolean;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -138,6 +144,10 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(sampleImageTag)) {
     throw new Error(`sampleImageTag: got ${JSON.stringify(sampleImageTag)}; allowed: an image tag of 1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`);
   }
+  const cdkAssets = get('cdkAssets', 'CICD_CDK_ASSETS', 'false');
+  if (cdkAssets !== 'true' && cdkAssets !== 'false') {
+    throw new Error(`cdkAssets: got ${JSON.stringify(cdkAssets)}; allowed: "true" or "false"`);
+  }
   return {
     cicd: { name: 'cicd', accountId: cicd },
     targets,
@@ -153,6 +163,7 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     regions,
     regionKeyArns,
     sampleImageTag,
+    cdkAssets: cdkAssets === 'true',
   };
 }
 

@@ -7,6 +7,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { CrossRegionReplicationBucketsOptions } from './cross-region-replication';
 import { PackageRepositoryOptions } from './package-repository-options';
+import { ASSET_READ_ACTIONS, checkPublishingPrincipals, createAssetPublishingRole, OWN_ACCOUNT_PREFIX } from './private/assets';
 import {
   checkRepositoryPolicySizes,
   checkUntaggedImageRetention,
@@ -16,6 +17,7 @@ import {
 } from './private/image-repositories';
 import { KeyByAlias } from './private/key-by-alias';
 import {
+  assetsBucketPrefixProblem,
   bucketName,
   checkBucketPrefixes,
   checkExportPrefix,
@@ -23,6 +25,7 @@ import {
   checkRepositoryNames,
   checkTargetName,
   DEFAULT_ARTIFACTS_PREFIX,
+  DEFAULT_ASSETS_PREFIX,
   DEFAULT_KEY_ALIAS,
   DEFAULT_PACKAGE_DOMAIN,
   DEFAULT_PACKAGE_REPOSITORY,
@@ -471,6 +474,38 @@ export interface CicdArtifactStoreProps {
    * @default - no package repository
    */
   readonly packages?: PackageRepositoryOptions;
+
+  /**
+   * Create the central bucket for CDK assets (`CicdStackSynthesizer`) and the role of the
+   * CICD account that publishes them.
+   *
+   * The bucket, `PREFIX-ACCOUNT-REGION` (`assetsBucketPrefix`), has the settings of the other
+   * buckets (the store's key, TLS only, versioned, logged, retained). Each admitted account
+   * reads only the objects under its own key prefix `ACCOUNTID/` (one statement with the
+   * `${aws:PrincipalAccount}` policy variable), and nobody outside the CICD account writes.
+   * The publishing role `PREFIX-publishing-REGION`, trusted by the CICD account, writes into
+   * the bucket and pushes to the store's repositories, and may do nothing else.
+   *
+   * @default false - no assets bucket, no publishing role
+   */
+  readonly cdkAssets?: boolean;
+
+  /**
+   * The prefix of the assets bucket's name (`PREFIX-ACCOUNT-REGION`) and of the publishing
+   * role's (`PREFIX-publishing-REGION`). Only with `cdkAssets`.
+   *
+   * @default 'cicd-assets'
+   */
+  readonly assetsBucketPrefix?: string;
+
+  /**
+   * Only these principals of the CICD account may assume the asset-publishing role (an
+   * `aws:PrincipalArn` condition; wildcards allowed), such as the role of CDK Pipelines'
+   * asset steps or the developers' role. Only with `cdkAssets`.
+   *
+   * @default - any principal of the CICD account whose own IAM policies allow it
+   */
+  readonly assetPublishingTrustedPrincipalArns?: string[];
 }
 
 const DEFAULT_RETENTION_DAYS = 90;
@@ -499,6 +534,8 @@ interface StoreBucketSpec {
   readonly sid: string;
   /** The targets that write, for the artifacts bucket. */
   readonly artifactWriterTargets?: TargetAccount[];
+  /** Whether each admitted account reads only the objects under its own account ID (the assets bucket). */
+  readonly ownPrefixOnly?: boolean;
 }
 
 /** What every bucket of the store has: private, owner-enforced, TLS 1.2 only, versioned. */
@@ -919,6 +956,20 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   public readonly packageRepositoryName?: string;
   public readonly packageRepositoryArn?: string;
 
+  /**
+   * The central bucket for CDK assets, with `cdkAssets`.
+   *
+   * @default - none, without `cdkAssets`
+   */
+  public readonly assetsBucket?: s3.IBucket;
+
+  /**
+   * The role of the CICD account that publishes CDK assets, with `cdkAssets`.
+   *
+   * @default - none, without `cdkAssets`
+   */
+  public readonly assetPublishingRole?: iam.IRole;
+
   private readonly repositories: ImageRepository[];
   private readonly packages?: PackageRepository;
   private readonly targetsCanWriteTemplates: boolean;
@@ -1004,6 +1055,23 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       this.packageRepositoryName = this.packages.repositoryName;
       this.packageRepositoryArn = this.packages.repository.attrArn;
     }
+    if (props.cdkAssets) {
+      const assetsPrefix = props.assetsBucketPrefix ?? DEFAULT_ASSETS_PREFIX;
+      this.assetsBucket = this.createStoreBucket(shared, {
+        cid: 'AssetsBucket',
+        prefix: assetsPrefix,
+        writable: false,
+        sid: 'ReadOwnAssetsFromTargets',
+        ownPrefixOnly: true,
+      });
+      this.assetPublishingRole = createAssetPublishingRole(this, {
+        bucket: this.assetsBucket,
+        key,
+        repositoryNames: this.imageRepositoryNames,
+        assetsBucketPrefix: assetsPrefix,
+        trustedPrincipalArns: props.assetPublishingTrustedPrincipalArns,
+      });
+    }
 
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
     this.node.addValidation({ validate: () => this.validatePublicPolicies() });
@@ -1087,7 +1155,11 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     });
     this.logToAccessLogsBucket(bucket, spec.cid, spec.prefix);
     this.denyUploadsWithAnotherKey(bucket, shared.key);
-    for (const statement of shared.audience.statements({
+    for (const statement of shared.audience.statements(spec.ownPrefixOnly ? {
+      sid: spec.sid,
+      actions: ASSET_READ_ACTIONS,
+      resources: [bucket.arnForObjects(`${OWN_ACCOUNT_PREFIX}*`)],
+    } : {
       sid: spec.sid,
       actions: spec.writable ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
       resources: [bucket.bucketArn, bucket.arnForObjects('*')],
@@ -1281,6 +1353,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       ['ArtifactsBucket', this.artifactsBucket],
       ['TemplatesBucket', this.templatesBucket],
       ['AccessLogsBucket', this.serverAccessLogsBucket],
+      ...(this.assetsBucket ? [['AssetsBucket', this.assetsBucket] as [string, s3.IBucket]] : []),
     ];
     return buckets.flatMap(([cid, b]) => {
       const policy = (b as s3.Bucket).policy;
@@ -1301,6 +1374,9 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     check(`The key policy of ${this.node.path}/Key`, this.keyPolicy, KEY_POLICY_QUOTA, encrypts);
     check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA, writesArtifacts);
     check(`The bucket policy of ${this.node.path}/TemplatesBucket`, (this.templatesBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    if (this.assetsBucket) {
+      check(`The bucket policy of ${this.node.path}/AssetsBucket`, (this.assetsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    }
     errors.push(...checkRepositoryPolicySizes(this, this.repositories, (bytes, limit) => this.sizeAdvice(bytes, limit)));
     errors.push(...checkPackagePolicySizes(this, this.packages, (bytes, limit) => this.sizeAdvice(bytes, limit)));
     return errors;
@@ -1590,6 +1666,31 @@ function validateStoreSettings(errors: PropErrors, stack: Stack, props: CicdArti
   checkUntaggedImageRetention(errors, 'untaggedImageRetention', props.untaggedImageRetention);
   checkPackageOptions(errors, 'packages', props.packages);
   checkExportPrefix(errors, 'outputExportPrefix', props.outputExportPrefix);
+  validateCdkAssets(errors, stack, props);
+}
+
+/** `cdkAssets` and the props that only it uses. */
+function validateCdkAssets(errors: PropErrors, stack: Stack, props: CicdArtifactStoreProps): void {
+  const prefix = props.assetsBucketPrefix;
+  if (!props.cdkAssets) {
+    for (const prop of ['assetsBucketPrefix', 'assetPublishingTrustedPrincipalArns'] as const) {
+      if (props[prop] !== undefined) {
+        errors.add(prop, props[prop], 'allowed: only with cdkAssets: true');
+      }
+    }
+    return;
+  }
+  const problem = prefix === undefined ? undefined : assetsBucketPrefixProblem(stack.region, prefix);
+  if (problem) {
+    errors.add('assetsBucketPrefix', prefix, problem);
+  }
+  const own = prefix ?? DEFAULT_ASSETS_PREFIX;
+  const others = [props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX];
+  if (others.includes(own)) {
+    errors.add('assetsBucketPrefix', own, 'allowed: a prefix other than artifactsBucketPrefix and templatesBucketPrefix (the buckets need different names)');
+  }
+  checkPublishingPrincipals(errors, 'assetPublishingTrustedPrincipalArns', props.assetPublishingTrustedPrincipalArns,
+    Token.isUnresolved(stack.account) ? undefined : stack.account);
 }
 
 /**

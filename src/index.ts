@@ -6,3 +6,4 @@ export * from './cross-read-only-role';
 export * from './settings-import-options';
 export * from './cross-region-replication';
 export * from './package-repository-options';
+export * from './cicd-stack-synthesizer';

@@ -39,6 +39,8 @@ const VARIANTS: Array<[string, Context]> = [
   ['three accounts, two regions', { regions: 'eu-west-1,us-east-1', regionKeyArns: JSON.stringify({ 'us-east-1': OTHER_REGION_KEY_ARN }) }],
   ['three accounts, packages', { packages: 'true' }],
   ['single account, packages', { layout: 'single', packages: 'true' }],
+  ['three accounts, CDK assets', { cdkAssets: 'true', imageRepositories: 'sample-app' }],
+  ['single account, CDK assets', { layout: 'single', cdkAssets: 'true' }],
 ];
 
 describe.each(VARIANTS)('reference app: %s', (_, context) => {

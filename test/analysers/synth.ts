@@ -24,6 +24,8 @@ export const VARIANTS: Record<string, Record<string, string>> = {
     regionKeyArns: JSON.stringify({ 'us-east-1': 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
   },
   'three-account-packages': { packages: 'true' },
+  'three-account-cdk-assets': { cdkAssets: 'true', imageRepositories: 'sample-app' },
+  'single-account-cdk-assets': { layout: 'single', cdkAssets: 'true' },
 };
 
 const outRoot = process.argv[2];
