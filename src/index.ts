@@ -4,3 +4,4 @@ export * from './cross-account-pipeline-roles';
 export * from './cicd-settings';
 export * from './cross-read-only-role';
 export * from './settings-import-options';
+export * from './cicd-stack-synthesizer';

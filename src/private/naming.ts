@@ -297,3 +297,62 @@ export function repositoryConstructId(name: string): string {
 export function repositoryArn(account: string, region: string, name: string): string {
   return `arn:${Aws.PARTITION}:ecr:${region}:${account}:repository/${name}`;
 }
+
+// ---------------------------------------------------------------------------------------
+// CDK assets and the CDK bootstrap contract
+
+/** The prefix of the central assets bucket's name when `assetsBucketPrefix` is not given. */
+export const DEFAULT_ASSETS_PREFIX = 'cicd-assets';
+
+/** The suffix of the asset-publishing role's name, before the region. */
+const PUBLISHING_ROLE_SUFFIX = '-publishing-';
+
+/**
+ * The name of the role of the CICD account that publishes CDK assets into the central assets
+ * bucket (and the store's ECR repositories) of one region: `PREFIX-publishing-REGION`. Role
+ * names are global to an account, so the region is part of it (one store per region).
+ */
+export function assetPublishingRoleName(assetsBucketPrefix: string, region: string): string {
+  return `${assetsBucketPrefix}${PUBLISHING_ROLE_SUFFIX}${region}`;
+}
+
+/** Why `prefix` cannot start the assets bucket's and the publishing role's names, or undefined. */
+export function assetsBucketPrefixProblem(region: string | undefined, prefix: string): string | undefined {
+  const problem = bucketPrefixProblem(region, prefix);
+  if (problem) {
+    return problem;
+  }
+  const longest = assetPublishingRoleName(prefix, 'x'.repeat(LONGEST_REGION));
+  return longest.length > 64
+    ? `allowed: at most ${64 - PUBLISHING_ROLE_SUFFIX.length - LONGEST_REGION} characters, so that the role PREFIX${PUBLISHING_ROLE_SUFFIX}REGION stays within 64`
+    : undefined;
+}
+
+/**
+ * The qualifier of the CDK bootstrap contract when none is given. Not the CLI's default
+ * (`hnb659fds`), so that the baseline's version parameter never collides with the
+ * `CDKToolkit` stack of a `cdk bootstrap` run in the same account.
+ */
+export const DEFAULT_CDK_BOOTSTRAP_QUALIFIER = 'cicd';
+const CDK_BOOTSTRAP_QUALIFIER = /^[A-Za-z0-9_-]{1,10}$/;
+export const CDK_BOOTSTRAP_QUALIFIER_RULE = 'allowed: 1 to 10 letters, digits, "_" and "-" (the CDK bootstrap template\'s rule for a qualifier)';
+
+/** Whether `qualifier` is a valid CDK bootstrap qualifier. */
+export function isCdkBootstrapQualifier(qualifier: unknown): boolean {
+  return typeof qualifier === 'string' && !isToken(qualifier) && CDK_BOOTSTRAP_QUALIFIER.test(qualifier);
+}
+
+/** The SSM parameter the CDK CLI and the `CheckBootstrapVersion` rule read: `/cdk-bootstrap/QUALIFIER/version`. */
+export function cdkBootstrapVersionParameterName(qualifier: string = DEFAULT_CDK_BOOTSTRAP_QUALIFIER): string {
+  return `/cdk-bootstrap/${qualifier}/version`;
+}
+
+/**
+ * The bootstrap version the baseline publishes: that of the CDK CLI's bootstrap template
+ * whose contract it implements (aws-cdk 2.1148, template version 33). The synthesizer requires 6
+ * (deploy, assets) and 8 (lookups); session tags (22) are not used.
+ */
+export const CDK_BOOTSTRAP_VERSION = 33;
+
+/** The lowest bootstrap version `CicdStackSynthesizer` requires of a target (DefaultStackSynthesizer's own minimum). */
+export const CDK_BOOTSTRAP_VERSION_REQUIRED = 6;
