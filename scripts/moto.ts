@@ -17,7 +17,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { awsClient, Credentials } from './aws';
+import { awsClient, Connection, Credentials } from './aws';
 import { assertPortFree, freePort, listeningAddresses } from './emulator';
 import { EMULATOR_DIR } from './options';
 import { formatMs, runProcessSync } from './process';
@@ -155,13 +155,14 @@ export async function adminCredentials(endpoint: string, region: string, account
   const res = await awsClient(STSClient, bootstrap).send(new AssumeRoleCommand({
     RoleArn: `arn:aws:iam::${account}:role/${ACCOUNT_ADMIN_ROLE}`, RoleSessionName: 'baseline-admin',
   }));
-  const credentials = { accessKeyId: res.Credentials!.AccessKeyId!, secretAccessKey: res.Credentials!.SecretAccessKey!, sessionToken: res.Credentials!.SessionToken! };
+  const session = res.Credentials!;
+  const credentials = { accessKeyId: session.AccessKeyId!, secretAccessKey: session.SecretAccessKey!, sessionToken: session.SessionToken! };
   await expectAccount({ ...bootstrap, credentials }, account, `a session of ${ACCOUNT_ADMIN_ROLE}`);
   return credentials;
 }
 
 /** Fails unless the connection's credentials act in `account`. */
-export async function expectAccount(c: { account: string; region: string; endpoint: string; credentials: Credentials }, account: string, who: string): Promise<string> {
+export async function expectAccount(c: Connection, account: string, who: string): Promise<string> {
   const me = await awsClient(STSClient, c).send(new GetCallerIdentityCommand({}));
   if (me.Account !== account) throw new Error(`${who} should act in account ${account}, but the emulator says ${me.Account} (${me.Arn})`);
   return me.Arn!;
