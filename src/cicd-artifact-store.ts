@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
+import { ASSET_READ_ACTIONS, checkPublishingPrincipals, createAssetPublishingRole, OWN_ACCOUNT_PREFIX } from './private/assets';
 import {
   checkRepositoryPolicySizes,
   checkUntaggedImageRetention,
@@ -14,6 +15,7 @@ import {
 } from './private/image-repositories';
 import { KeyByAlias } from './private/key-by-alias';
 import {
+  assetsBucketPrefixProblem,
   bucketName,
   checkBucketPrefixes,
   checkExportPrefix,
@@ -21,6 +23,7 @@ import {
   checkRepositoryNames,
   checkTargetName,
   DEFAULT_ARTIFACTS_PREFIX,
+  DEFAULT_ASSETS_PREFIX,
   DEFAULT_KEY_ALIAS,
   DEFAULT_PARAMETER_PREFIX,
   DEFAULT_TEMPLATES_PREFIX,
@@ -323,6 +326,38 @@ export interface CicdArtifactStoreProps {
    * @default Duration.days(14)
    */
   readonly untaggedImageRetention?: Duration;
+
+  /**
+   * Create the central bucket for CDK assets (`CicdStackSynthesizer`) and the role of the
+   * CICD account that publishes them.
+   *
+   * The bucket, `PREFIX-ACCOUNT-REGION` (`assetsBucketPrefix`), has the settings of the other
+   * buckets (the store's key, TLS only, versioned, logged, retained). Each admitted account
+   * reads only the objects under its own key prefix `ACCOUNTID/` (one statement with the
+   * `${aws:PrincipalAccount}` policy variable), and nobody outside the CICD account writes.
+   * The publishing role `PREFIX-publishing-REGION`, trusted by the CICD account, writes into
+   * the bucket and pushes to the store's repositories, and may do nothing else.
+   *
+   * @default false - no assets bucket, no publishing role
+   */
+  readonly cdkAssets?: boolean;
+
+  /**
+   * The prefix of the assets bucket's name (`PREFIX-ACCOUNT-REGION`) and of the publishing
+   * role's (`PREFIX-publishing-REGION`). Only with `cdkAssets`.
+   *
+   * @default 'cicd-assets'
+   */
+  readonly assetsBucketPrefix?: string;
+
+  /**
+   * Only these principals of the CICD account may assume the asset-publishing role (an
+   * `aws:PrincipalArn` condition; wildcards allowed), such as the role of CDK Pipelines'
+   * asset steps or the developers' role. Only with `cdkAssets`.
+   *
+   * @default - any principal of the CICD account whose own IAM policies allow it
+   */
+  readonly assetPublishingTrustedPrincipalArns?: string[];
 }
 
 const DEFAULT_RETENTION_DAYS = 90;
@@ -348,6 +383,8 @@ interface StoreBucketSpec {
   readonly sid: string;
   /** The targets that write, for the artifacts bucket. */
   readonly artifactWriterTargets?: TargetAccount[];
+  /** Whether each admitted account reads only the objects under its own account ID (the assets bucket). */
+  readonly ownPrefixOnly?: boolean;
 }
 
 /** What every bucket of the store has: private, owner-enforced, TLS 1.2 only, versioned. */
@@ -583,6 +620,20 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
   /** The names of the store's ECR repositories, as given. */
   public readonly imageRepositoryNames: string[];
 
+  /**
+   * The central bucket for CDK assets, with `cdkAssets`.
+   *
+   * @default - none, without `cdkAssets`
+   */
+  public readonly assetsBucket?: s3.IBucket;
+
+  /**
+   * The role of the CICD account that publishes CDK assets, with `cdkAssets`.
+   *
+   * @default - none, without `cdkAssets`
+   */
+  public readonly assetPublishingRole?: iam.IRole;
+
   private readonly repositories: ImageRepository[];
   private readonly targetsCanWriteTemplates: boolean;
   private readonly organizationCanWriteArtifacts: boolean;
@@ -649,6 +700,24 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       untaggedImageRetention: props.untaggedImageRetention ?? Duration.days(DEFAULT_UNTAGGED_IMAGE_RETENTION_DAYS),
     });
     this.imageRepositories = this.repositories.map((r) => r.repository);
+
+    if (props.cdkAssets) {
+      const assetsPrefix = props.assetsBucketPrefix ?? DEFAULT_ASSETS_PREFIX;
+      this.assetsBucket = this.createStoreBucket(shared, {
+        cid: 'AssetsBucket',
+        prefix: assetsPrefix,
+        writable: false,
+        sid: 'ReadOwnAssetsFromTargets',
+        ownPrefixOnly: true,
+      });
+      this.assetPublishingRole = createAssetPublishingRole(this, {
+        bucket: this.assetsBucket,
+        key,
+        repositories: this.imageRepositories,
+        assetsBucketPrefix: assetsPrefix,
+        trustedPrincipalArns: props.assetPublishingTrustedPrincipalArns,
+      });
+    }
 
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
     this.node.addValidation({ validate: () => this.validatePublicPolicies() });
@@ -732,7 +801,11 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     });
     this.logToAccessLogsBucket(bucket, spec.cid, spec.prefix);
     this.denyUploadsWithAnotherKey(bucket, shared.key);
-    for (const statement of shared.audience.statements({
+    for (const statement of shared.audience.statements(spec.ownPrefixOnly ? {
+      sid: spec.sid,
+      actions: ASSET_READ_ACTIONS,
+      resources: [bucket.arnForObjects(`${OWN_ACCOUNT_PREFIX}*`)],
+    } : {
       sid: spec.sid,
       actions: spec.writable ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : BUCKET_READ_ACTIONS,
       resources: [bucket.bucketArn, bucket.arnForObjects('*')],
@@ -904,6 +977,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       ['ArtifactsBucket', this.artifactsBucket],
       ['TemplatesBucket', this.templatesBucket],
       ['AccessLogsBucket', this.serverAccessLogsBucket],
+      ...(this.assetsBucket ? [['AssetsBucket', this.assetsBucket] as [string, s3.IBucket]] : []),
     ];
     return buckets.flatMap(([cid, b]) => {
       const policy = (b as s3.Bucket).policy;
@@ -924,6 +998,9 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
     check(`The key policy of ${this.node.path}/Key`, this.keyPolicy, KEY_POLICY_QUOTA, encrypts);
     check(`The bucket policy of ${this.node.path}/ArtifactsBucket`, (this.artifactsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA, writesArtifacts);
     check(`The bucket policy of ${this.node.path}/TemplatesBucket`, (this.templatesBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    if (this.assetsBucket) {
+      check(`The bucket policy of ${this.node.path}/AssetsBucket`, (this.assetsBucket as s3.Bucket).policy?.document, BUCKET_POLICY_QUOTA);
+    }
     errors.push(...checkRepositoryPolicySizes(this, this.repositories, (bytes, limit) => this.sizeAdvice(bytes, limit)));
     return errors;
   }
@@ -1177,6 +1254,31 @@ function validateStoreSettings(errors: PropErrors, stack: Stack, props: CicdArti
   checkRepositoryNames(errors, 'imageRepositoryNames', props.imageRepositoryNames);
   checkUntaggedImageRetention(errors, 'untaggedImageRetention', props.untaggedImageRetention);
   checkExportPrefix(errors, 'outputExportPrefix', props.outputExportPrefix);
+  validateCdkAssets(errors, stack, props);
+}
+
+/** `cdkAssets` and the props that only it uses. */
+function validateCdkAssets(errors: PropErrors, stack: Stack, props: CicdArtifactStoreProps): void {
+  const prefix = props.assetsBucketPrefix;
+  if (!props.cdkAssets) {
+    for (const prop of ['assetsBucketPrefix', 'assetPublishingTrustedPrincipalArns'] as const) {
+      if (props[prop] !== undefined) {
+        errors.add(prop, props[prop], 'allowed: only with cdkAssets: true');
+      }
+    }
+    return;
+  }
+  const problem = prefix === undefined ? undefined : assetsBucketPrefixProblem(stack.region, prefix);
+  if (problem) {
+    errors.add('assetsBucketPrefix', prefix, problem);
+  }
+  const own = prefix ?? DEFAULT_ASSETS_PREFIX;
+  const others = [props.artifactsBucketPrefix ?? DEFAULT_ARTIFACTS_PREFIX, props.templatesBucketPrefix ?? DEFAULT_TEMPLATES_PREFIX];
+  if (others.includes(own)) {
+    errors.add('assetsBucketPrefix', own, 'allowed: a prefix other than artifactsBucketPrefix and templatesBucketPrefix (the buckets need different names)');
+  }
+  checkPublishingPrincipals(errors, 'assetPublishingTrustedPrincipalArns', props.assetPublishingTrustedPrincipalArns,
+    Token.isUnresolved(stack.account) ? undefined : stack.account);
 }
 
 /**

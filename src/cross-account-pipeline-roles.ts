@@ -2,6 +2,8 @@ import { Aws, CfnOutput, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ICicdArtifactStore } from './cicd-artifact-store';
+import { CdkBootstrapCompatibility } from './cicd-stack-synthesizer';
+import { addCdkAssetReads, addCdkBootstrapContract, checkCdkAssetsProps } from './private/bootstrap-contract';
 import { baselineRoleArns, boundaryDocument, containmentStatements, MANAGED_POLICY_QUOTA, managedPolicyArn } from './private/boundary';
 import { buildRoleName, cloudFormationRoleName, crossAccountRoleName, DEFAULT_ROLE_NAME_PREFIX, permissionsBoundaryName } from './private/naming';
 import { checkTrustPolicySize, deployedPolicySize } from './private/policy-size';
@@ -122,6 +124,37 @@ export interface CrossAccountPipelineRolesProps {
    * @default - any stack of the account
    */
   readonly stackNamePrefix?: string;
+
+  /**
+   * Let the cross-account role (which CloudFormation reads a `TemplateURL` with) and the
+   * CloudFormation role (which Lambda reads code assets with) read this account's CDK assets:
+   * the objects under `ACCOUNTID/` of the store's central assets buckets
+   * (`CicdArtifactStore` `cdkAssets`), in every region, for stacks synthesized with
+   * `CicdStackSynthesizer`.
+   *
+   * @default - true with `cdkBootstrapCompatibility`, false otherwise
+   */
+  readonly cdkAssets?: boolean;
+
+  /**
+   * The store's `assetsBucketPrefix`. Only with `cdkAssets` or `cdkBootstrapCompatibility`.
+   *
+   * @default 'cicd-assets'
+   */
+  readonly assetsBucketPrefix?: string;
+
+  /**
+   * Make this account look bootstrapped to the CDK CLI and CDK Pipelines, for stacks
+   * synthesized with `CicdStackSynthesizer` and the same `cdkBootstrapCompatibility`: the SSM
+   * parameter `/cdk-bootstrap/QUALIFIER/version`, the tag `aws-cdk:bootstrap-role` = `deploy`
+   * on the cross-account role, which may read that parameter and the account's CDK assets
+   * (`cdkAssets`). Nothing else is widened; no `cdk bootstrap` is needed. Give the read-only
+   * role the same setting (`CrossReadOnlyRole` `cdkBootstrapCompatibility`).
+   *
+   * @default - not bootstrap-compatible: use `CicdStackSynthesizer` without
+   * `cdkBootstrapCompatibility`, which requires no bootstrap version
+   */
+  readonly cdkBootstrapCompatibility?: CdkBootstrapCompatibility;
 }
 
 const DEFAULT_PREFIX = DEFAULT_ROLE_NAME_PREFIX;
@@ -256,6 +289,12 @@ export class CrossAccountPipelineRoles extends Construct {
     // function it creates or updates (Lambda checks the caller's ECR permissions).
     props.artifactStore.grantPull(buildRole);
     props.artifactStore.grantPull(cloudFormationRole);
+    if (props.cdkAssets ?? props.cdkBootstrapCompatibility !== undefined) {
+      addCdkAssetReads(this, [crossAccountRole, cloudFormationRole], props.cicdAccountId, props.assetsBucketPrefix);
+    }
+    if (props.cdkBootstrapCompatibility) {
+      addCdkBootstrapContract(this, crossAccountRole, props.cdkBootstrapCompatibility);
+    }
 
     this.crossAccountRole = crossAccountRole;
     this.cloudFormationRole = cloudFormationRole;
@@ -591,6 +630,7 @@ function validate(props: CrossAccountPipelineRolesProps, scope: Construct, id: s
   validateContainment(errors, props);
   validateCloudFormation(errors, props);
   validateStore(errors, props);
+  checkCdkAssetsProps(errors, props);
   errors.throwIfAny();
 }
 

@@ -1,6 +1,9 @@
-import { Annotations, Aws, CfnOutput, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { CdkBootstrapCompatibility } from './cicd-stack-synthesizer';
+import { BOOTSTRAP_ROLE_TAG } from './private/assets';
+import { checkCdkBootstrapCompatibility, VERSION_PARAMETER_READ_ACTIONS, versionParameterArn } from './private/bootstrap-contract';
 import { DEFAULT_READ_ONLY_ROLE_NAME } from './private/naming';
 import { checkInlinePoliciesSize, checkTrustPolicySize } from './private/policy-size';
 import { DENIED_DATA_READS, DISCOVERY_ACTIONS } from './private/read-only-actions';
@@ -73,9 +76,21 @@ export interface CrossReadOnlyRoleProps {
    * @default Duration.hours(1)
    */
   readonly maxSessionDuration?: Duration;
+
+  /**
+   * Serve as the lookup role of the CDK CLI (`CicdStackSynthesizer` with the same
+   * `cdkBootstrapCompatibility`): the tag `aws-cdk:bootstrap-role` = `lookup`, and reading the
+   * one SSM parameter `/cdk-bootstrap/QUALIFIER/version`, which the deny on data reads
+   * (`ssm:GetParameter*`) then spares, and no other parameter.
+   *
+   * @default - not bootstrap-compatible: every parameter value is denied
+   */
+  readonly cdkBootstrapCompatibility?: CdkBootstrapCompatibility;
 }
 
 const DEFAULT_ROLE_NAME = DEFAULT_READ_ONLY_ROLE_NAME;
+/** The deny entry that covers reading parameter values. */
+const PARAMETER_READS = 'ssm:GetParameter*';
 const READ_ONLY_MANAGED_POLICY = 'job-function/ViewOnlyAccess';
 
 /**
@@ -146,11 +161,15 @@ export class CrossReadOnlyRole extends Construct {
     this.deniedActions = DENIED_DATA_READS.map((d) => d.action);
     this.warnIfPartlyDenied(additional);
 
-    const denyDataReads = denyDataReadsPolicy();
-    const discovery = discoveryPolicy(additional);
+    const versionParameter = props.cdkBootstrapCompatibility ? versionParameterArn(props.cdkBootstrapCompatibility) : undefined;
+    const denyDataReads = denyDataReadsPolicy(versionParameter);
+    const discovery = discoveryPolicy(additional, versionParameter);
     this.inlinePolicies = [denyDataReads, discovery];
 
     const role = this.createRole(props, denyDataReads, discovery);
+    if (versionParameter) {
+      Tags.of(role).add(BOOTSTRAP_ROLE_TAG, 'lookup');
+    }
     this.trustPolicy = role.assumeRolePolicy!;
     this.role = role;
     this.roleArn = role.roleArn;
@@ -233,15 +252,27 @@ class AccountRootsPrincipal extends iam.PrincipalBase {
  * The deny on every action that reads data: on all resources, and on the resources that hold
  * the data for the actions that read data on some resources only.
  */
-function denyDataReadsPolicy(): iam.PolicyDocument {
+function denyDataReadsPolicy(versionParameter?: string): iam.PolicyDocument {
+  const spared = versionParameter ? [PARAMETER_READS] : [];
   return new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({
         sid: 'DenyDataReads',
         effect: iam.Effect.DENY,
-        actions: DENIED_DATA_READS.filter((d) => !d.resources).map((d) => d.action),
+        actions: [
+          ...DENIED_DATA_READS.filter((d) => !d.resources && !spared.includes(d.action)).map((d) => d.action),
+          // The other actions that ssm:GetParameter* covers stay denied everywhere.
+          ...(versionParameter ? ['ssm:GetParametersByPath', 'ssm:GetParameterHistory'] : []),
+        ],
         resources: ['*'],
       }),
+      // With CDK bootstrap compatibility: every parameter value but the bootstrap version's.
+      ...(versionParameter ? [new iam.PolicyStatement({
+        sid: 'DenyParameterReadsButTheCdkBootstrapVersion',
+        effect: iam.Effect.DENY,
+        actions: VERSION_PARAMETER_READ_ACTIONS,
+        notResources: [versionParameter],
+      })] : []),
       // Actions that read data on some resources only, denied there.
       ...DENIED_DATA_READS.filter((d) => d.resources).map((d, i) => new iam.PolicyStatement({
         sid: `DenyDataReadsOnResources${i + 1}`,
@@ -254,7 +285,7 @@ function denyDataReadsPolicy(): iam.PolicyDocument {
 }
 
 /** Discovery across services (tagging API, resource groups), and the additional read actions. */
-function discoveryPolicy(additional: string[]): iam.PolicyDocument {
+function discoveryPolicy(additional: string[], versionParameter?: string): iam.PolicyDocument {
   const discovery = new iam.PolicyDocument({
     statements: [new iam.PolicyStatement({
       sid: 'DiscoverResources',
@@ -262,6 +293,13 @@ function discoveryPolicy(additional: string[]): iam.PolicyDocument {
       resources: ['*'],
     })],
   });
+  if (versionParameter) {
+    discovery.addStatements(new iam.PolicyStatement({
+      sid: 'ReadCdkBootstrapVersion',
+      actions: VERSION_PARAMETER_READ_ACTIONS,
+      resources: [versionParameter],
+    }));
+  }
   if (additional.length > 0) {
     discovery.addStatements(new iam.PolicyStatement({
       sid: 'AdditionalReadActions',
@@ -281,6 +319,7 @@ function validate(props: CrossReadOnlyRoleProps, scope: Construct, id: string): 
   }
   validateAdditionalReadActions(errors, props.additionalReadActions ?? []);
   validateMaxSessionDuration(errors, props.maxSessionDuration);
+  checkCdkBootstrapCompatibility(errors, props.cdkBootstrapCompatibility);
   errors.throwIfAny();
 }
 
