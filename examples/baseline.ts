@@ -71,6 +71,7 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
         })),
       }),
     imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
+    cdkAssets: config.cdkAssets || undefined,
   });
 
   const targets = (config.stacks === 'cicd' ? [] : config.targets).map((t) => {

@@ -38,6 +38,11 @@ export interface BaselineConfig {
    * default, so the default layout needs no container registry.
    */
   readonly imageRepositories: string[];
+  /**
+   * The store's central bucket for CDK assets and its publishing role (`cdkAssets=true`), for
+   * apps synthesized with `CicdStackSynthesizer`; off by default.
+   */
+  readonly cdkAssets: boolean;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -107,5 +112,12 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
   }
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  return { cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories };
+  const cdkAssets = context('cdkAssets') ?? env.CICD_CDK_ASSETS ?? 'false';
+  if (cdkAssets !== 'true' && cdkAssets !== 'false') {
+    throw new Error(`cdkAssets: got ${JSON.stringify(cdkAssets)}; allowed: "true" or "false"`);
+  }
+  return {
+    cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories,
+    cdkAssets: cdkAssets === 'true',
+  };
 }

@@ -191,7 +191,7 @@ async function run(moto: MotoServer): Promise<number> {
   });
 
   const storeOutputs = await step('baseline: store (CICD) and target roles (non-prod, prod), by each account\'s administrator', async () => {
-    const asm = synthesize(parseOptions([]), ACCOUNTS, undefined, 'cdk-deploy-baseline');
+    const asm = synthesize(parseOptions(['--cdk-assets']), ACCOUNTS, undefined, 'cdk-deploy-baseline');
     const stacks = asm.stacks.filter((s) => s.kind === 'store' || s.kind === 'target');
     for (const s of stacks) await createBaselineStack(admins[s.account], s);
     return outputsOf(await describeStack(admins[ACCOUNTS.cicd], stacks.find((s) => s.kind === 'store')!.name));

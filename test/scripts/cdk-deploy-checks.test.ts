@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import { buildCdkDeployApp, CDK_DEPLOY_STACK } from '../../examples/cdk-deploy';
+import { readConfig } from '../../examples/config';
 import {
   assumedRoleArns, cdkDeployChecks, CheckRow, Expected, fileAssetObjects, RunFacts, stackArtifacts,
 } from '../../scripts/cdk-deploy-checks';
-import { buildCdkDeployApp, CDK_DEPLOY_STACK } from '../../examples/cdk-deploy';
-import { readConfig } from '../../examples/config';
 
 const CICD = '111111111111';
 const NONPROD = '222222222222';
