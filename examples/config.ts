@@ -117,7 +117,16 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     throw new Error(`cdkAssets: got ${JSON.stringify(cdkAssets)}; allowed: "true" or "false"`);
   }
   return {
-    cicd: { name: 'cicd', accountId: cicd }, targets, region, narrowing, roleIds, organizationId, artifactWriters, readOnlyRoleName, stacks, imageRepositories,
+    cicd: { name: 'cicd', accountId: cicd },
+    targets,
+    region,
+    narrowing,
+    roleIds,
+    organizationId,
+    artifactWriters,
+    readOnlyRoleName,
+    stacks,
+    imageRepositories,
     cdkAssets: cdkAssets === 'true',
   };
 }
