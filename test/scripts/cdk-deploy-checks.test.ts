@@ -7,6 +7,7 @@ import { readConfig } from '../../examples/config';
 import {
   assumedRoleArns, cdkDeployChecks, CheckRow, Expected, fileAssetObjects, RunFacts, stackArtifacts,
 } from '../../scripts/cdk-deploy-checks';
+import { developerPolicy } from '../../scripts/test-cdk-deploy';
 
 const CICD = '111111111111';
 const NONPROD = '222222222222';
@@ -195,4 +196,13 @@ describe('the checks of a cdk deploy through the baseline', () => {
     const none: Expected = { ...expected, targets: [{ ...expected.targets[0], assets: [] }, expected.targets[1]] };
     expect(failed(cdkDeployChecks(none, good()))).toEqual([`${CDK_DEPLOY_STACK} in ${NONPROD}: assets in the manifest: none`]);
   });
+});
+
+test('the README\'s policy for the developer is the one the cdk deploy test gives its developer', () => {
+  // GIVEN: the JSON block after "What the developer's own identity needs"
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+  const section = readme.slice(readme.indexOf('**What the developer\'s own identity needs**'));
+  const block = /```json\n([\s\S]*?)\n```/.exec(section)![1];
+  // THEN
+  expect(JSON.parse(block)).toEqual(developerPolicy(CICD, REGION, [NONPROD, PROD]));
 });
