@@ -157,7 +157,8 @@ export async function adminCredentials(endpoint: string, region: string, account
   }));
   const session = res.Credentials!;
   const credentials = { accessKeyId: session.AccessKeyId!, secretAccessKey: session.SecretAccessKey!, sessionToken: session.SessionToken! };
-  await expectAccount({ ...bootstrap, credentials }, account, `a session of ${ACCOUNT_ADMIN_ROLE}`);
+  // A copy for the check: the SDK marks the credentials object it signs with.
+  await expectAccount({ ...bootstrap, credentials: { ...credentials } }, account, `a session of ${ACCOUNT_ADMIN_ROLE}`);
   return credentials;
 }
 
