@@ -73,6 +73,8 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
     imageRepositoryNames: config.imageRepositories.length > 0 ? config.imageRepositories : undefined,
     cdkAssets: config.cdkAssets || undefined,
   });
+  // With cdkAssets, the targets serve CicdStackSynthesizer (cdk deploy, CDK Pipelines) too.
+  const cdkBootstrapCompatibility = config.cdkAssets ? {} : undefined;
 
   const targets = (config.stacks === 'cicd' ? [] : config.targets).map((t) => {
     const stack = new Stack(app, targetStackName(t.name), props(t.accountId, `Roles the CICD account ${config.cicd.accountId} uses in ${t.name}`));
@@ -83,8 +85,9 @@ export function buildBaseline(app: App, config: BaselineConfig): Baseline {
       canWriteArtifacts: config.artifactWriters.includes(t.name) || undefined,
       // A read-only role whose name does not start with the prefix is protected by name.
       protectedRoleNames: readOnlyRoleName && !readOnlyRoleName.startsWith('cicd-') ? [readOnlyRoleName] : undefined,
+      cdkBootstrapCompatibility,
     });
-    new CrossReadOnlyRole(stack, 'ReadOnlyRole', { trustedAccountIds: [config.cicd.accountId], roleName: readOnlyRoleName });
+    new CrossReadOnlyRole(stack, 'ReadOnlyRole', { trustedAccountIds: [config.cicd.accountId], roleName: readOnlyRoleName, cdkBootstrapCompatibility });
     return stack;
   });
 

@@ -39,8 +39,9 @@ export interface BaselineConfig {
    */
   readonly imageRepositories: string[];
   /**
-   * The store's central bucket for CDK assets and its publishing role (`cdkAssets=true`), for
-   * apps synthesized with `CicdStackSynthesizer`; off by default.
+   * Whether the baseline serves CDK apps (`cdkAssets=true`): the store's central assets bucket
+   * and publishing role, and CDK bootstrap compatibility in the target accounts, for stacks
+   * synthesized with `CicdStackSynthesizer` (`cdk deploy`, CDK Pipelines).
    */
   readonly cdkAssets: boolean;
 }
@@ -112,7 +113,7 @@ export function readConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     throw new Error(`stacks: got ${JSON.stringify(stacks)}; allowed: "all" or "cicd" (the CICD account's stacks only)`);
   }
   const imageRepositories = (context('imageRepositories') ?? env.CICD_IMAGE_REPOSITORIES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  const cdkAssets = context('cdkAssets') ?? env.CICD_CDK_ASSETS ?? 'false';
+  const cdkAssets = get('cdkAssets', 'CICD_CDK_ASSETS', 'false');
   if (cdkAssets !== 'true' && cdkAssets !== 'false') {
     throw new Error(`cdkAssets: got ${JSON.stringify(cdkAssets)}; allowed: "true" or "false"`);
   }

@@ -99,6 +99,41 @@ export const NAG_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
     finding: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{bucket}/*]',
     reason: 'Objects of the artifacts bucket, whose name the pipeline reads from SSM.',
   },
+  {
+    path: 'PipelineRoles',
+    finding: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cicd-assets-{account}-*/<AWS::AccountId>/*]',
+    reason: 'This account\'s own CDK assets (its prefix) in the CICD account\'s assets bucket of every region (with aws:ResourceAccount = the CICD account).',
+  },
+  {
+    path: 'PipelineRoles',
+    finding: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/cdk-bootstrap/{qualifier}/version]',
+    reason: 'The one CDK bootstrap version parameter, in every region of this account, which the CDK CLI reads through the deploy role.',
+  },
+  {
+    path: 'ReadOnlyRole',
+    finding: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/cdk-bootstrap/{qualifier}/version]',
+    reason: 'The one CDK bootstrap version parameter, in every region of this account, which the CDK CLI reads through the lookup role.',
+  },
+  {
+    path: 'ArtifactStore/AssetPublishingPolicy',
+    finding: 'AwsSolutions-IAM5[Resource::<ArtifactStoreAssetsBucket{id}.Arn>/*]',
+    reason: 'The asset-publishing role writes CDK assets under every target account\'s prefix of the assets bucket, named by content hash.',
+  },
+  {
+    path: 'ArtifactStore/AssetPublishingPolicy',
+    finding: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    reason: 'The data-key actions S3 uses to encrypt uploads with the store\'s key, on that key only.',
+  },
+  {
+    path: 'ArtifactStore/AssetPublishingPolicy',
+    finding: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+    reason: 'Re-encryption with the store\'s key only, as S3 copies need.',
+  },
+  {
+    path: 'ArtifactStore/AssetPublishingPolicy',
+    finding: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'ecr:GetAuthorizationToken, which has no resource-level permissions: the login to the registry before pushing an image asset.',
+  },
 ];
 
 /** The regular expression a finding ID must match for an acknowledgement. */

@@ -713,7 +713,7 @@ export class CicdArtifactStore extends CicdArtifactStoreBase {
       this.assetPublishingRole = createAssetPublishingRole(this, {
         bucket: this.assetsBucket,
         key,
-        repositories: this.imageRepositories,
+        repositoryNames: this.imageRepositoryNames,
         assetsBucketPrefix: assetsPrefix,
         trustedPrincipalArns: props.assetPublishingTrustedPrincipalArns,
       });

@@ -81,7 +81,7 @@ describe('CicdArtifactStore cdkAssets', () => {
   test('the publishing role is trusted by the CICD account over TLS, tagged as the bootstrap\'s file-publishing role', () => {
     const { template } = store();
     template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: { 'Fn::Join': ['', ['cicd-assets-publishing-', { Ref: 'AWS::Region' }]] },
+      RoleName: 'cicd-assets-publishing-eu-west-1',
       AssumeRolePolicyDocument: {
         Statement: [{
           Action: 'sts:AssumeRole',
@@ -101,7 +101,7 @@ describe('CicdArtifactStore cdkAssets', () => {
     expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetEncryptionConfiguration', 'kms:GenerateDataKey*', 'ecr:PutImage', 'ecr:GetAuthorizationToken']));
     expect(actions.filter((a) => /Delete|\*$/.test(a) && !/^kms:(ReEncrypt|GenerateDataKey)\*$/.test(a))).toEqual([]);
     const images = statements.find((s) => s.Sid === 'PublishImageAssets');
-    expect(JSON.stringify(images.Resource)).toContain('StoreImageRepositorySampleApp');
+    expect(images.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/sample-app']] });
     const files = statements.find((s) => s.Sid === 'PublishFileAssets');
     expect(JSON.stringify(files.Resource)).toContain('StoreAssetsBucket');
   });
@@ -109,7 +109,7 @@ describe('CicdArtifactStore cdkAssets', () => {
   test('narrowed trust of the publishing role', () => {
     const { template } = store({ assetPublishingTrustedPrincipalArns: ['arn:aws:iam::111111111111:role/deployers'] });
     template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: { 'Fn::Join': ['', ['cicd-assets-publishing-', { Ref: 'AWS::Region' }]] },
+      RoleName: 'cicd-assets-publishing-eu-west-1',
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: { Bool: { 'aws:SecureTransport': 'true' }, ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/deployers'] } } })] },
     });
   });
@@ -150,7 +150,7 @@ describe('CrossAccountPipelineRoles CDK compatibility', () => {
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:GetObjectVersion'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cicd-assets-111111111111-*/', { Ref: 'AWS::AccountId' }, '/*']] },
-      Condition: { StringEquals: { 's3:ResourceAccount': '111111111111' } },
+      Condition: { StringEquals: { 'aws:ResourceAccount': '111111111111' } },
     }]);
   });
 

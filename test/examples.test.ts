@@ -30,6 +30,8 @@ const VARIANTS: Array<[string, Context]> = [
   ['single account', { layout: 'single' }],
   ['three accounts, container images', { imageRepositories: 'sample-app,team/worker' }],
   ['single account, container images', { layout: 'single', imageRepositories: 'sample-app' }],
+  ['three accounts, CDK assets', { cdkAssets: 'true', imageRepositories: 'sample-app' }],
+  ['single account, CDK assets', { layout: 'single', cdkAssets: 'true' }],
 ];
 
 describe.each(VARIANTS)('reference app: %s', (_, context) => {

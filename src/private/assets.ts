@@ -3,13 +3,12 @@
  * account reads only its own key prefix) and the role of the CICD account that publishes
  * assets (`cdk deploy`, CDK Pipelines' asset steps).
  */
-import { Aws, Stack, Tags } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { assetPublishingRoleName } from './naming';
+import { assetPublishingRoleName, repositoryArn } from './naming';
 import { principalArnAccount, PropErrors } from './validation';
 
 /** What a target account's roles do with their own assets: read objects (templates, Lambda code). */
@@ -54,7 +53,8 @@ const PUBLISH_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'km
 export interface AssetPublishingRoleOptions {
   readonly bucket: s3.IBucket;
   readonly key: kms.IKey;
-  readonly repositories: ecr.IRepository[];
+  /** The store's repositories, by name (named by ARN, as the store names them for other stacks). */
+  readonly repositoryNames: string[];
   readonly assetsBucketPrefix: string;
   readonly trustedPrincipalArns?: string[];
 }
@@ -71,7 +71,7 @@ export function createAssetPublishingRole(scope: Construct, options: AssetPublis
     conditions.ArnLike = { 'aws:PrincipalArn': options.trustedPrincipalArns };
   }
   const role = new iam.Role(scope, 'AssetPublishingRole', {
-    roleName: assetPublishingRoleName(options.assetsBucketPrefix, Aws.REGION),
+    roleName: assetPublishingRoleName(options.assetsBucketPrefix, Stack.of(scope).region),
     description: 'Publishes CDK assets (files and container images) into the CICD artifact store',
     assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(Stack.of(scope).account), conditions),
   });
@@ -88,12 +88,13 @@ export function createAssetPublishingRole(scope: Construct, options: AssetPublis
       resources: [options.key.keyArn],
     }),
   ];
-  if (options.repositories.length > 0) {
+  if (options.repositoryNames.length > 0) {
+    const stack = Stack.of(scope);
     statements.push(
       new iam.PolicyStatement({
         sid: 'PublishImageAssets',
         actions: PUBLISH_IMAGE_ACTIONS,
-        resources: options.repositories.map((r) => r.repositoryArn),
+        resources: options.repositoryNames.map((name) => repositoryArn(stack.account, stack.region, name)),
       }),
       new iam.PolicyStatement({
         sid: 'LogInToRegistry',

@@ -32,7 +32,7 @@ export function versionParameterArn(compat: CdkBootstrapCompatibility): string {
 /**
  * Lets the roles read this account's CDK assets: the objects under `ACCOUNTID/` of the
  * central assets buckets of the CICD account, in any region. The bucket names start with the
- * CICD account's ID, and `s3:ResourceAccount` makes sure the bucket is that account's.
+ * CICD account's ID, and `aws:ResourceAccount` makes sure the bucket is that account's.
  */
 export function addCdkAssetReads(scope: Construct, roles: iam.IRole[], cicdAccountId: string,
   assetsBucketPrefix: string = DEFAULT_ASSETS_PREFIX): void {
@@ -42,7 +42,7 @@ export function addCdkAssetReads(scope: Construct, roles: iam.IRole[], cicdAccou
       sid: 'ReadOwnCdkAssets',
       actions: ASSET_READ_ACTIONS,
       resources: [`arn:${Aws.PARTITION}:s3:::${assetsBucketPrefix}-${cicdAccountId}-*/${Aws.ACCOUNT_ID}/*`],
-      conditions: { StringEquals: { 's3:ResourceAccount': cicdAccountId } },
+      conditions: { StringEquals: { 'aws:ResourceAccount': cicdAccountId } },
     })],
   });
 }

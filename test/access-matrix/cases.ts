@@ -26,6 +26,8 @@ export const SAMPLE_APP_BOUNDARY = '${SampleAppBoundaryArn}';
 export const CUSTOM_READ_ONLY_ROLE_NAME = 'inventory-read-only';
 /** The ECR repository the reference app's store holds in the access matrix (`-c imageRepositories=sample-app`). */
 export const IMAGE_REPOSITORY = 'sample-app';
+/** The CICD account's asset-publishing role of the store's region (`cdkAssets`). */
+export const ASSET_PUBLISHING_ROLE = `cicd-assets-publishing-${REGION}`;
 
 /** A well-formed, made-up role unique ID: `AROA` and 17 characters. */
 export function fakeRoleId(tag: string): string {
@@ -195,6 +197,13 @@ export const PRINCIPALS = {
     roleId: fakeRoleId('CICDADMIN'),
     identity: 'administrator',
   },
+  assetPublisher: {
+    label: `CICD \`${ASSET_PUBLISHING_ROLE}\` (the asset-publishing role)`,
+    kind: 'role',
+    account: CICD,
+    roleName: ASSET_PUBLISHING_ROLE,
+    identity: { target: 'cicd-store' },
+  },
 } satisfies Record<string, PrincipalSpec>;
 
 export type PrincipalKey = keyof typeof PRINCIPALS;
@@ -229,6 +238,10 @@ export const RESOURCES = {
   nonprodAppUser: { label: 'a non-prod IAM user' },
   nonprodFunction: { label: 'a non-prod Lambda function' },
   imageRepository: { label: 'the store\'s ECR repository `sample-app`' },
+  nonprodAsset: { label: 'a CDK asset of non-prod (`222222222222/…` in the assets bucket)' },
+  prodAsset: { label: 'a CDK asset of prod (`777777777777/…` in the assets bucket)' },
+  nonprodBootstrapVersion: { label: 'non-prod SSM parameter `/cdk-bootstrap/cicd/version`' },
+  assetPublishingRole: { label: `CICD \`${ASSET_PUBLISHING_ROLE}\` role` },
 } satisfies Record<string, ResourceSpec>;
 
 export type ResourceKey = keyof typeof RESOURCES;
@@ -1097,6 +1110,167 @@ const GROUPS: CaseGroup[] = [
         resource: 'imageRepository',
         expected: 'ImplicitlyDenied',
         description: 'Another role of the same target, administrator though it is, does not: the repository admits only the listed roles',
+      },
+    ],
+  },
+  {
+    // CDK assets (CicdStackSynthesizer): the CICD account's publishing role writes them; each target's
+    // deploy and CloudFormation roles read their own account's prefix, and nobody else's.
+    name: 'cdk-assets',
+    mode: 'account',
+    cases: [
+      {
+        principal: 'cicdDeveloper',
+        action: 'sts:AssumeRole',
+        resource: 'assetPublishingRole',
+        expected: 'Allowed',
+        description: 'A principal of the CICD account (a developer running cdk deploy, CDK Pipelines\' asset step) assumes the publishing role',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 'sts:AssumeRole',
+        resource: 'assetPublishingRole',
+        expected: 'ImplicitlyDenied',
+        description: 'A target account cannot publish assets: the publishing role trusts the CICD account only',
+      },
+      {
+        principal: 'assetPublisher',
+        action: 's3:PutObject',
+        resource: 'nonprodAsset',
+        context: SSE_STORE_KEY,
+        how: 'SSE-KMS with the store\'s key',
+        expected: 'Allowed',
+        description: 'The publishing role uploads an asset for non-prod, encrypted with the store\'s key (as cdk-assets does after reading the bucket\'s encryption)',
+      },
+      {
+        principal: 'assetPublisher',
+        action: 'kms:GenerateDataKey',
+        resource: 'key',
+        expected: 'Allowed',
+        description: 'and encrypts with the store\'s key',
+      },
+      {
+        principal: 'assetPublisher',
+        action: 's3:DeleteObject',
+        resource: 'nonprodAsset',
+        expected: 'ImplicitlyDenied',
+        description: 'The publishing role cannot delete an asset (old versions expire by lifecycle)',
+      },
+      {
+        principal: 'assetPublisher',
+        action: 's3:PutObject',
+        resource: 'artifact',
+        context: SSE_STORE_KEY,
+        how: 'SSE-KMS with the store\'s key',
+        expected: 'ImplicitlyDenied',
+        description: 'nor write pipeline artifacts: it publishes assets and nothing else',
+      },
+      {
+        principal: 'assetPublisher',
+        action: 'sts:AssumeRole',
+        resource: 'nonprodPipelineRole',
+        expected: 'ImplicitlyDenied',
+        description: 'nor deploy: it may not assume a target\'s cross-account role',
+      },
+      {
+        principal: 'nonprodPipeline',
+        action: 's3:GetObject',
+        resource: 'nonprodAsset',
+        expected: 'Allowed',
+        description: 'The non-prod cross-account role reads its own account\'s asset: CloudFormation reads a TemplateURL with the caller\'s credentials',
+      },
+      {
+        principal: 'nonprodCloudFormation',
+        action: 's3:GetObject',
+        resource: 'nonprodAsset',
+        expected: 'Allowed',
+        description: 'The non-prod CloudFormation role reads it: Lambda reads a function\'s code asset with the credentials of the caller of CreateFunction',
+      },
+      {
+        principal: 'nonprodCloudFormation',
+        action: 'kms:Decrypt',
+        resource: 'key',
+        expected: 'Allowed',
+        description: 'and decrypts it with the store\'s key',
+      },
+      {
+        principal: 'nonprodPipeline',
+        action: 's3:GetObject',
+        resource: 'prodAsset',
+        expected: 'ImplicitlyDenied',
+        description: 'The non-prod cross-account role reads a prod asset: its identity policy names its own prefix only',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 's3:GetObject',
+        resource: 'prodAsset',
+        expected: 'ImplicitlyDenied',
+        description: 'Even an administrator of non-prod reads no prod asset: the bucket policy admits each account to its own prefix (${aws:PrincipalAccount})',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 's3:GetObject',
+        resource: 'nonprodAsset',
+        expected: 'Allowed',
+        description: 'while the whole non-prod account (admitted as a target) reads its own prefix',
+      },
+      {
+        principal: 'prodPipeline',
+        action: 's3:GetObject',
+        resource: 'prodAsset',
+        expected: 'Allowed',
+        description: 'The prod cross-account role reads its own asset',
+      },
+      {
+        principal: 'nonprodAdmin',
+        action: 's3:PutObject',
+        resource: 'nonprodAsset',
+        context: SSE_STORE_KEY,
+        how: 'SSE-KMS with the store\'s key',
+        expected: 'ImplicitlyDenied',
+        description: 'No target writes assets, not even into its own prefix',
+      },
+      {
+        principal: 'foreignAdmin',
+        action: 's3:GetObject',
+        resource: 'nonprodAsset',
+        expected: 'ImplicitlyDenied',
+        description: 'A foreign account reads no asset',
+      },
+      {
+        principal: 'anonymous',
+        action: 's3:GetObject',
+        resource: 'nonprodAsset',
+        expected: 'ImplicitlyDenied',
+        description: 'Nor does an anonymous request',
+      },
+      {
+        principal: 'nonprodPipeline',
+        action: 'ssm:GetParameter',
+        resource: 'nonprodBootstrapVersion',
+        expected: 'Allowed',
+        description: 'The cross-account role (the CDK deploy role) reads the bootstrap version, as the CDK CLI does before deploying',
+      },
+      {
+        principal: 'nonprodReadOnly',
+        action: 'ssm:GetParameter',
+        resource: 'nonprodBootstrapVersion',
+        expected: 'Allowed',
+        description: 'The read-only role (the CDK lookup role) reads the bootstrap version: its deny on parameter values spares this one parameter',
+      },
+      {
+        principal: 'nonprodReadOnly',
+        action: 'ssm:GetParameter',
+        resource: 'nonprodParameter',
+        expected: 'ExplicitlyDenied',
+        description: 'and no other parameter',
+      },
+      {
+        principal: 'nonprodReadOnly',
+        action: 'ssm:GetParametersByPath',
+        resource: 'nonprodBootstrapVersion',
+        expected: 'ExplicitlyDenied',
+        description: 'nor reads it by path (GetParametersByPath stays denied everywhere)',
       },
     ],
   },

@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   AccessCase,
+  ASSET_PUBLISHING_ROLE,
   CICD,
   Decision,
   FOREIGN,
@@ -43,6 +44,9 @@ const ORGANIZATION_OF: Record<string, string> = {
   [FOREIGN]: FOREIGN_ORGANIZATION_ID,
 };
 
+/** The key of the CICD account's own roles (those of the store's stack) among the world's targets. */
+export const CICD_ROLES = 'cicd-store';
+
 const ROLE_ID_KEYS: Record<string, string> = {
   'cicd-cross-account': 'crossAccountRoleId',
   'cicd-cloudformation': 'cloudFormationRoleId',
@@ -74,6 +78,8 @@ export interface World {
   readonly keyPolicy: PolicyDocument;
   readonly artifactsBucket: string;
   readonly templatesBucket: string;
+  /** The central bucket of CDK assets (`cdkAssets`). */
+  readonly assetsBucket: string;
   /** Bucket policies, by bucket name. */
   readonly bucketPolicies: Record<string, PolicyDocument>;
   /** ECR repository policies, by repository name. */
@@ -162,8 +168,8 @@ function boundaryDocument(boundary: DeployedPolicy | undefined, arn: string): Si
 /** Builds the reference app in a mode and reads back what would be deployed. */
 export function buildWorld(mode: Mode): World {
   const app = new App();
-  // Every world's store holds the sample image repository (an option of the reference app).
-  const context: Record<string, string> = { imageRepositories: IMAGE_REPOSITORY, ...MODE_CONTEXT[mode] };
+  // Every world's store holds the sample image repository and the CDK assets bucket (options of the reference app).
+  const context: Record<string, string> = { imageRepositories: IMAGE_REPOSITORY, cdkAssets: 'true', ...MODE_CONTEXT[mode] };
   const config = readConfig((key) => context[key], {});
   const baseline = buildBaseline(app, config);
   const store = storeOf(baseline.store);
@@ -172,6 +178,8 @@ export function buildWorld(mode: Mode): World {
     const stack = baseline.targets.find((s) => s.stackName === targetStackName(t.name))!;
     targets[t.name] = { account: t.accountId, roles: rolesOf(stack, ROLE_IDS[t.name] ?? {}), boundary: boundaryOf(stack) };
   }
+  // The roles of the CICD account's store stack (the asset-publishing role), as a pseudo-target.
+  targets[CICD_ROLES] = { account: config.cicd.accountId, roles: rolesOf(baseline.store, {}) };
   // The sample application's roles, deployed by the pipeline into non-prod.
   const sampleApp = Template.fromStack(baseline.sampleApp).toJSON();
   const sampleRoles = resourcesOfType(sampleApp, 'AWS::IAM::Role');
@@ -196,6 +204,7 @@ export function buildWorld(mode: Mode): World {
     ...store,
     artifactsBucket: CicdArtifactStore.bucketName('cicd-artifacts', config.cicd.accountId, REGION),
     templatesBucket: CicdArtifactStore.bucketName('cicd-templates', config.cicd.accountId, REGION),
+    assetsBucket: CicdArtifactStore.bucketName('cicd-assets', config.cicd.accountId, REGION),
     targets,
   };
 }
@@ -274,6 +283,7 @@ const ROLE_RESOURCES: Partial<Record<ResourceKey, [string, string]>> = {
   nonprodReadOnlyRole: ['nonprod', 'cicd-read-only'],
   mainPipelineRole: ['main', 'cicd-cross-account'],
   nonprodCustomReadOnlyRole: ['nonprod', 'inventory-read-only'],
+  assetPublishingRole: [CICD_ROLES, ASSET_PUBLISHING_ROLE],
 };
 
 function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
@@ -302,6 +312,12 @@ function resourceOf(world: World, key: ResourceKey, action: string): Resolved {
         account: storeAccount,
         policy: world.repositoryPolicies[IMAGE_REPOSITORY],
       };
+    case 'nonprodAsset':
+      return { arn: `arn:aws:s3:::${world.assetsBucket}/${NONPROD}/0a1b2c3d.json`, account: storeAccount, policy: world.bucketPolicies[world.assetsBucket] };
+    case 'prodAsset':
+      return { arn: `arn:aws:s3:::${world.assetsBucket}/${PROD}/4e5f6a7b.zip`, account: storeAccount, policy: world.bucketPolicies[world.assetsBucket] };
+    case 'nonprodBootstrapVersion':
+      return { arn: `arn:aws:ssm:${REGION}:${NONPROD}:parameter/cdk-bootstrap/cicd/version`, account: NONPROD };
     case 'nonprodAppRole':
       return { arn: `arn:aws:iam::${NONPROD}:role/my-service-role`, account: NONPROD };
     case 'nonprodObject':
@@ -354,7 +370,8 @@ export async function evaluate(world: World, c: AccessCase): Promise<Evaluation>
     return v;
   };
   const caseContext = Object.fromEntries(Object.entries(c.context ?? {}).map(([k, v]) => [k, placeholder(v)]));
-  const context: Record<string, string | string[]> = { 'aws:SecureTransport': 'true', ...resource.context };
+  // AWS includes aws:ResourceAccount in the context of every request on a resource that has an owner.
+  const context: Record<string, string | string[]> = { 'aws:SecureTransport': 'true', 'aws:ResourceAccount': resource.account, ...resource.context };
   let principal: Simulation['request']['principal'];
   let identityPolicies: SimulationIdentityPolicy[] = [];
   let permissionBoundaryPolicies: SimulationIdentityPolicy[] = [];

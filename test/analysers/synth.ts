@@ -19,6 +19,8 @@ export const VARIANTS: Record<string, Record<string, string>> = {
   'three-account-role-arns': { narrowing: 'role-arns' },
   'single-account': { layout: 'single' },
   'three-account-images': { imageRepositories: 'sample-app' },
+  'three-account-cdk-assets': { cdkAssets: 'true', imageRepositories: 'sample-app' },
+  'single-account-cdk-assets': { layout: 'single', cdkAssets: 'true' },
 };
 
 const outRoot = process.argv[2];
