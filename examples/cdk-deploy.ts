@@ -7,6 +7,10 @@
  * each target's cross-account role and CloudFormation role. No `cdk bootstrap` anywhere.
  *
  *   cdk deploy --all --app 'npx ts-node --prefer-ts-exts examples/cdk-deploy.ts' [-c cicdAccount=… -c nonprodAccount=… -c prodAccount=… -c region=…]
+ *
+ * `-c cdkBootstrapCompatibility=true` makes the CLI check the bootstrap version the target
+ * baseline publishes (`/cdk-bootstrap/cicd/version`, with the store's `cdkAssets` in the
+ * reference app), as it does for `DefaultStackSynthesizer`; by default nothing is checked.
  */
 import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
@@ -50,8 +54,12 @@ export class SampleCdkAppStack extends Stack {
   }
 }
 
-/** One stack of the sample application per target account (the first two), each deployed through the baseline. */
-export function buildCdkDeployApp(app: App, config: BaselineConfig): SampleCdkAppStack[] {
+/**
+ * One stack of the sample application per target account (the first two), each deployed
+ * through the baseline; with `bootstrapCompatibility`, the CLI checks the targets' published
+ * bootstrap version first.
+ */
+export function buildCdkDeployApp(app: App, config: BaselineConfig, bootstrapCompatibility = false): SampleCdkAppStack[] {
   if (config.targets.some((t) => t.accountId === config.cicd.accountId)) {
     throw new Error('layout: the cdk deploy sample needs target accounts other than the CICD account (the three-account layout)');
   }
@@ -60,12 +68,19 @@ export function buildCdkDeployApp(app: App, config: BaselineConfig): SampleCdkAp
     env: { account: t.accountId, region: config.region },
     stackName: CDK_DEPLOY_STACK,
     description: `Sample application deployed by cdk deploy through the baseline into ${t.name}`,
-    synthesizer: new CicdStackSynthesizer({ cicdAccountId: config.cicd.accountId }),
+    synthesizer: new CicdStackSynthesizer({
+      cicdAccountId: config.cicd.accountId,
+      cdkBootstrapCompatibility: bootstrapCompatibility ? {} : undefined,
+    }),
   }));
 }
 
 if (require.main === module) {
   const app = new App();
-  buildCdkDeployApp(app, readConfig((key) => app.node.tryGetContext(key)));
+  const compatibility = app.node.tryGetContext('cdkBootstrapCompatibility') ?? 'false';
+  if (compatibility !== 'true' && compatibility !== 'false') {
+    throw new Error(`cdkBootstrapCompatibility: got ${JSON.stringify(compatibility)}; allowed: "true" or "false"`);
+  }
+  buildCdkDeployApp(app, readConfig((key) => app.node.tryGetContext(key)), compatibility === 'true');
   app.synth();
 }

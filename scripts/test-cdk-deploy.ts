@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackInfo, synthesize } from './assembly';
 import { awsClient, cdk, Connection, Credentials, describeStack, outputsOf } from './aws';
 import {
@@ -37,6 +38,8 @@ const DEVELOPER = 'developer';
 /** The CLI synthesizes the sample application here. */
 const APP_OUT = path.join(ROOT, 'cdk.out', 'cdk-deploy-app');
 const APP_COMMAND = `${path.join(ROOT, 'node_modules', '.bin', 'ts-node')} --project ${path.join(ROOT, 'tsconfig.dev.json')} --transpile-only ${path.join(ROOT, 'examples', 'cdk-deploy.ts')}`;
+/** The bootstrap version the target baseline publishes with `cdkAssets` (qualifier `cicd`). */
+const BOOTSTRAP_VERSION_PARAMETER = '/cdk-bootstrap/cicd/version';
 /** How long a baseline stack may take to create in the emulator. */
 const CREATE_TIMEOUT_MS = 2 * 60_000;
 
@@ -229,8 +232,8 @@ async function run(moto: MotoServer): Promise<number> {
     }
   });
 
-  await step('cdk destroy --all, as the developer', async () => {
-    const res = await cdk(cliArgs('destroy', '--force'), developer, 'cdk-destroy-developer');
+  const destroy = async (label: string, more: string[] = []) => step(`cdk destroy --all${more.length ? ` ${more.join(' ')}` : ''}, as the developer`, async () => {
+    const res = await cdk(cliArgs('destroy', '--force', ...more), developer, label);
     if (res.code !== 0) throw new Error(`cdk destroy failed:\n${res.output.split('\n').slice(-20).join('\n')}`);
     for (const t of expected.targets) {
       if (await describeStack(admins[t.account], t.stackName)) {
@@ -239,6 +242,31 @@ async function run(moto: MotoServer): Promise<number> {
       }
     }
   });
+  await destroy('cdk-destroy-developer');
+
+  // A fresh create, not an update: before updating a stack the CLI deletes the change set of its
+  // previous deploy, which moto 5.2.5 answers with an internal error.
+  const compat = ['-c', 'cdkBootstrapCompatibility=true'];
+  await step('cdk deploy --all -c cdkBootstrapCompatibility=true: the CLI checks the version the targets publish', async () => {
+    const res = await cdk(cliArgs('deploy', '--require-approval', 'never', ...compat), developer, 'cdk-deploy-developer-compat');
+    const stacks = await Promise.all(expected.targets.map((t) => describeStack(admins[t.account], t.stackName)));
+    // The version each target publishes, and the one its stack's BootstrapVersion parameter resolved to
+    // (AWS: ResolvedValue, the parameter's value being the SSM name; moto: the value itself).
+    const published = await Promise.all(expected.targets.map(async (t) =>
+      (await awsClient(SSMClient, admins[t.account]).send(new GetParameterCommand({ Name: BOOTSTRAP_VERSION_PARAMETER }))).Parameter?.Value));
+    const resolved = stacks.map((st) => {
+      const p = st?.Parameters?.find((x) => x.ParameterKey === 'BootstrapVersion');
+      return p?.ResolvedValue ?? p?.ParameterValue;
+    });
+    const checked = resolved.filter((v, i) => v !== undefined && v === published[i]).length;
+    console.log(`  exit ${res.code}; ${checked} of ${expected.targets.length} stacks read the version the target publishes in ${BOOTSTRAP_VERSION_PARAMETER} `
+      + `(published ${published.join(', ')}; read ${resolved.join(', ')}; status ${stacks.map((st) => st?.StackStatus ?? 'none').join(', ')})`);
+    if (res.code !== 0 || checked !== expected.targets.length || stacks.some((st) => st?.StackStatus !== 'CREATE_COMPLETE')) {
+      failures++;
+      console.error(`FAIL: the deploy with bootstrap compatibility should create both stacks:\n${res.output.split('\n').slice(-20).join('\n')}`);
+    }
+  });
+  await destroy('cdk-destroy-developer-compat', compat);
 
   console.log(`\n${table(['step', 'time'], timings)}`);
   if (failures > 0) {

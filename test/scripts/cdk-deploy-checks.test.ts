@@ -51,6 +51,24 @@ describe('the sample application\'s cloud assembly, read as the CLI reads it', (
   });
 });
 
+test('with cdkBootstrapCompatibility, the CLI is asked to check the version the targets publish', () => {
+  // GIVEN
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-deploy-app-compat-'));
+  try {
+    const app = new App({ outdir });
+    // WHEN
+    buildCdkDeployApp(app, readConfig(() => undefined, {}), true);
+    const manifest = app.synth().manifest;
+    // THEN
+    expect(stackArtifacts(manifest).map((s) => s.requiresBootstrapStackVersion)).toEqual([6, 6]);
+    const versionParameters = Object.values<any>(manifest.artifacts ?? {})
+      .map((a) => a.properties?.bootstrapStackVersionSsmParameter).filter(Boolean);
+    expect(new Set(versionParameters)).toEqual(new Set(['/cdk-bootstrap/cicd/version']));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
 describe('placeholders are resolved for the target', () => {
   test('account, region and partition', () => {
     const assets = fileAssetObjects({
