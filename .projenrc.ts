@@ -186,6 +186,12 @@ project.addTask('verify', {
   receiveArgs: true,
   env: QUIET_NODE,
 });
+project.addTask('test:cdk-deploy', {
+  description: 'A developer of the CICD account runs `cdk deploy` of the sample application (CicdStackSynthesizer) into non-prod and prod through the baseline, in moto; checks roles, assets and that nothing was bootstrapped; destroys',
+  exec: script('test-cdk-deploy'),
+  receiveArgs: true,
+  env: QUIET_NODE,
+});
 project.addTask('test:deploy', {
   description: 'Deploy into the emulator twice (the second run must change nothing), read back, verify, destroy; three-account with role-ID narrowing, then single-account',
   exec: script('test-deploy'),

@@ -43,6 +43,7 @@ export function appContext(options: Options, accounts: Record<AccountName, strin
     prodAccount: accounts.prod,
   };
   if (options.imageRepositories) context.imageRepositories = options.imageRepositories;
+  if (options.cdkAssets) context.cdkAssets = 'true';
   return context;
 }
 

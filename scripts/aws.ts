@@ -16,6 +16,23 @@ export interface Connection {
   readonly endpoint?: string;
   /** The named profile, for real AWS. */
   readonly profile?: string;
+  /**
+   * Credentials for the emulator, when the account is not named by its access key (moto:
+   * a session of a role in the account). @default the account ID as the access key (MiniStack)
+   */
+  readonly credentials?: Credentials;
+}
+
+/** AWS credentials: static, or a role session's (with its token). */
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** The credentials an emulator connection signs with. */
+export function emulatorCredentials(c: Connection): Credentials {
+  return c.credentials ?? { accessKeyId: c.account, secretAccessKey: 'test' };
 }
 
 /**
@@ -39,7 +56,7 @@ export function clientConfig(c: Connection, timeoutMs = c.endpoint ? TIMEOUTS.em
     ? {
       region: c.region,
       endpoint: c.endpoint,
-      credentials: { accessKeyId: c.account, secretAccessKey: 'test' },
+      credentials: emulatorCredentials(c),
       forcePathStyle: true,
       maxAttempts: 2,
       requestHandler,
@@ -130,17 +147,19 @@ export function connections(options: Options, accounts: Record<AccountName, stri
 }
 
 /** The environment of a CDK CLI process for one account. */
-function cliEnv(c: Connection): NodeJS.ProcessEnv {
+export function cliEnv(c: Connection): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_NO_WARNINGS: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' };
   if (c.endpoint) {
     for (const k of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE']) delete env[k];
+    const credentials = emulatorCredentials(c);
     Object.assign(env, {
       AWS_ENDPOINT_URL: c.endpoint,
-      AWS_ACCESS_KEY_ID: c.account,
-      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_REGION: c.region,
       AWS_DEFAULT_REGION: c.region,
     });
+    if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
   } else {
     env.AWS_REGION = c.region;
     env.AWS_DEFAULT_REGION = c.region;

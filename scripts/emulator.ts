@@ -86,7 +86,8 @@ export function ensureInstalled(): string {
   return MINISTACK_VERSION;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

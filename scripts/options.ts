@@ -42,6 +42,8 @@ export interface Options {
    * sample application into the pipeline's targets directly, as the pipeline would (`--sample-app`).
    */
   readonly sampleApp?: boolean;
+  /** The store's central bucket for CDK assets and its publishing role (`--cdk-assets`), passed to the reference app as `cdkAssets`. */
+  readonly cdkAssets: boolean;
 }
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -66,7 +68,9 @@ const USAGE = `Options:
   --no-bootstrap                     do not bootstrap accounts that lack the CDKToolkit stack
   --image-repositories A,B           ECR repositories for container images in the store (default none)
   --sample-app                       where the pipeline is skipped (emulator), deploy the sample app into its
-                                     targets directly, with the pipeline's parameters (default: no)`;
+                                     targets directly, with the pipeline's parameters (default: no)
+  --cdk-assets                       the store's central bucket for CDK assets and its publishing role,
+                                     for apps synthesized with CicdStackSynthesizer (default off)`;
 
 /** Parses `argv`; exits with the usage on `--help`, throws on anything unknown. */
 export function parseOptions(argv: string[]): Options {
@@ -76,7 +80,7 @@ export function parseOptions(argv: string[]): Options {
     'layout', 'narrowing', 'region', 'state-dir', 'port', 'image-repositories',
     ...ACCOUNT_NAMES.map((a) => `${a}-account`), ...ACCOUNT_NAMES.map((a) => `${a}-profile`),
   ];
-  const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'sample-app', 'help'];
+  const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'sample-app', 'cdk-assets', 'help'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -131,6 +135,7 @@ export function parseOptions(argv: string[]): Options {
     bootstrap: !flags.has('no-bootstrap'),
     imageRepositories: values.get('image-repositories'),
     sampleApp: flags.has('sample-app'),
+    cdkAssets: flags.has('cdk-assets'),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as net from 'net';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { S3Client, HeadBucketCommand } from '@aws-sdk/client-s3';
-import { AwsCallTimeout, awsClient, describeStack } from '../../scripts/aws';
+import { AwsCallTimeout, awsClient, cliEnv, clientConfig, describeStack, emulatorCredentials } from '../../scripts/aws';
 
 /** A server that accepts connections and never answers: an emulator that hangs. */
 async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
@@ -48,6 +48,35 @@ describe('AWS SDK calls have a time limit', () => {
       expect(await pending).toMatch(/^CloudFormation\.DescribeStacks to the emulator .* did not answer within 30 s$/);
     } finally {
       jest.useRealTimers();
+    }
+  });
+});
+
+describe('an emulator connection signs with the account as its access key, or with the credentials it carries', () => {
+  const endpoint = 'http://localhost:4566';
+
+  test('MiniStack: the 12-digit account ID is the access key', () => {
+    const c = { account: '222222222222', region: 'eu-west-1', endpoint };
+    expect(emulatorCredentials(c)).toEqual({ accessKeyId: '222222222222', secretAccessKey: 'test' });
+    const env = cliEnv(c);
+    expect([env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.AWS_ENDPOINT_URL]).toEqual(['222222222222', 'test', undefined, endpoint]);
+  });
+
+  test('moto: a role session\'s credentials, token included, in the SDK and in the CDK CLI\'s environment', async () => {
+    // GIVEN: a shell whose own AWS settings must not leak into the CLI
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_PROFILE: 'someone', AWS_SESSION_TOKEN: 'stale' });
+    try {
+      const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
+      const c = { account: '777777777777', region: 'eu-west-1', endpoint, credentials };
+      // WHEN
+      const env = cliEnv(c);
+      const sdk = await (clientConfig(c) as any).credentials;
+      // THEN
+      expect([env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.AWS_PROFILE]).toEqual(['ASIAEXAMPLE', 'secret', 'token', undefined]);
+      expect(sdk).toEqual(credentials);
+    } finally {
+      process.env = saved;
     }
   });
 });
