@@ -64,7 +64,8 @@ export interface PhysicalIds {
  * The values CloudFormation would give `Ref` and `Fn::GetAtt` of the template's resources
  * whose physical names are known before deploying: S3 buckets (named as CloudFormation names
  * them when the template gives no name), IAM roles with a literal name, KMS keys (whose
- * IDs are made up, deterministically, unless given), and CodeArtifact domains and repositories.
+ * IDs are made up, deterministically, unless given), ECR repositories with a literal name, and
+ * CodeArtifact domains and repositories.
  */
 export function deployedValuesOf(template: { Resources?: Record<string, any> }, env: DeployedValues, ids: PhysicalIds = {}): DeployedValues {
   const partition = env.partition ?? 'aws';
@@ -106,6 +107,12 @@ export function deployedValuesOf(template: { Resources?: Record<string, any> }, 
           attributes[`${logicalId}.Name`] = props.DomainName;
           attributes[`${logicalId}.Arn`] = refs[logicalId];
           attributes[`${logicalId}.Owner`] = String(env.account);
+        }
+        break;
+      case 'AWS::ECR::Repository':
+        if (typeof props.RepositoryName === 'string') {
+          refs[logicalId] = props.RepositoryName;
+          attributes[`${logicalId}.Arn`] = `arn:${partition}:ecr:${env.region}:${env.account}:repository/${props.RepositoryName}`;
         }
         break;
       default:
