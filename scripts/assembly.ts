@@ -43,6 +43,7 @@ export function appContext(options: Options, accounts: Record<AccountName, strin
     prodAccount: accounts.prod,
   };
   if (options.imageRepositories) context.imageRepositories = options.imageRepositories;
+  if (options.packages) context.packages = 'true';
   return context;
 }
 

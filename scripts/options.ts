@@ -37,6 +37,8 @@ export interface Options {
   readonly bootstrap: boolean;
   /** The store's ECR repositories (`--image-repositories a,b`), passed to the reference app as `imageRepositories`. */
   readonly imageRepositories?: string;
+  /** A CodeArtifact domain and repository in the store (`--packages`), passed to the reference app as `packages=true`. */
+  readonly packages?: boolean;
 }
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -59,7 +61,8 @@ const USAGE = `Options:
   --readback | --no-readback         compare what was deployed with the templates (default: on in the emulator)
   --pipeline | --no-pipeline         deploy the sample pipeline (default: on for AWS; in the emulator only if supported)
   --no-bootstrap                     do not bootstrap accounts that lack the CDKToolkit stack
-  --image-repositories A,B           ECR repositories for container images in the store (default none)`;
+  --image-repositories A,B           ECR repositories for container images in the store (default none)
+  --packages                         a CodeArtifact domain and repository in the store (default none; the emulator has no CodeArtifact)`;
 
 /** Parses `argv`; exits with the usage on `--help`, throws on anything unknown. */
 export function parseOptions(argv: string[]): Options {
@@ -69,7 +72,7 @@ export function parseOptions(argv: string[]): Options {
     'layout', 'narrowing', 'region', 'state-dir', 'port', 'image-repositories',
     ...ACCOUNT_NAMES.map((a) => `${a}-account`), ...ACCOUNT_NAMES.map((a) => `${a}-profile`),
   ];
-  const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'help'];
+  const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'packages', 'help'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -123,6 +126,7 @@ export function parseOptions(argv: string[]): Options {
     pipeline: tri('pipeline', 'no-pipeline'),
     bootstrap: !flags.has('no-bootstrap'),
     imageRepositories: values.get('image-repositories'),
+    packages: flags.has('packages') || undefined,
   };
 }
 
