@@ -44,6 +44,7 @@ export function appContext(options: Options, accounts: Record<AccountName, strin
   };
   if (options.imageRepositories) context.imageRepositories = options.imageRepositories;
   if (options.cdkAssets) context.cdkAssets = 'true';
+  if (options.packages) context.packages = 'true';
   return context;
 }
 

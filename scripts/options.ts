@@ -44,6 +44,8 @@ export interface Options {
   readonly sampleApp?: boolean;
   /** The store's central bucket for CDK assets and its publishing role (`--cdk-assets`), passed to the reference app as `cdkAssets`. */
   readonly cdkAssets: boolean;
+  /** A CodeArtifact domain and repository in the store (`--packages`), passed to the reference app as `packages=true`. */
+  readonly packages?: boolean;
 }
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -70,7 +72,8 @@ const USAGE = `Options:
   --sample-app                       where the pipeline is skipped (emulator), deploy the sample app into its
                                      targets directly, with the pipeline's parameters (default: no)
   --cdk-assets                       the store's central bucket for CDK assets and its publishing role,
-                                     for apps synthesized with CicdStackSynthesizer (default off)`;
+                                     for apps synthesized with CicdStackSynthesizer (default off)
+  --packages                         a CodeArtifact domain and repository in the store (default none; the emulator has no CodeArtifact)`;
 
 /** Parses `argv`; exits with the usage on `--help`, throws on anything unknown. */
 export function parseOptions(argv: string[]): Options {
@@ -80,7 +83,7 @@ export function parseOptions(argv: string[]): Options {
     'layout', 'narrowing', 'region', 'state-dir', 'port', 'image-repositories',
     ...ACCOUNT_NAMES.map((a) => `${a}-account`), ...ACCOUNT_NAMES.map((a) => `${a}-profile`),
   ];
-  const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'sample-app', 'cdk-assets', 'help'];
+  const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'sample-app', 'cdk-assets', 'packages', 'help'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -136,6 +139,7 @@ export function parseOptions(argv: string[]): Options {
     imageRepositories: values.get('image-repositories'),
     sampleApp: flags.has('sample-app'),
     cdkAssets: flags.has('cdk-assets'),
+    packages: flags.has('packages') || undefined,
   };
 }
 

@@ -157,7 +157,7 @@ export class CicdSettings extends Construct {
       : { name: t.name, accountId: t.accountId }));
     const pages = registryPages(header, entries);
     const imagePages = repositoryArnPages(this.repositoryArns(store));
-    checkStackQuotas(this, entries.length, pages, imagePages.length);
+    checkStackQuotas(this, entries.length, pages, settings.length, imagePages.length);
     pages.forEach((page, i) => settings.push([
       `Targets${i + 1}`, targetPageParameterName(prefix, i + 1), page, `Target accounts of the CICD baseline, page ${i + 1} of ${pages.length}`,
     ]));
@@ -295,12 +295,14 @@ const PARAMETER_OVERHEAD = 400;
  * Fails when the settings alone would take more than 90% of a stack's template (1 MB, when
  * the CDK uploads it to S3) or of its 500 resources, before CloudFormation does.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+ *
+ * @param storeParameters the parameters of the store's values (five, nine with packages)
  */
-function checkStackQuotas(settings: Construct, targets: number, pages: string[], imagePages: number): void {
+function checkStackQuotas(settings: Construct, targets: number, pages: string[], storeParameters: number, imagePages: number): void {
   // A page of repository ARNs is counted at its quota.
-  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, (5 + imagePages) * PARAMETER_OVERHEAD)
+  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, (storeParameters + imagePages) * PARAMETER_OVERHEAD)
     + imagePages * PAGE_QUOTA;
-  const resources = 5 + pages.length + imagePages;
+  const resources = storeParameters + pages.length + imagePages;
   const byteLimit = Math.floor(TEMPLATE_QUOTA * STACK_SHARE_ALLOWED);
   const resourceLimit = Math.floor(RESOURCES_QUOTA * STACK_SHARE_ALLOWED);
   const where = `CicdSettings ${settings.node.path}: the registry of ${targets} target accounts takes ${pages.length} SSM parameters`;
