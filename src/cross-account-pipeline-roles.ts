@@ -293,7 +293,7 @@ export class CrossAccountPipelineRoles extends Construct {
       addCdkAssetReads(this, [crossAccountRole, cloudFormationRole], props.cicdAccountId, props.assetsBucketPrefix);
     }
     if (props.cdkBootstrapCompatibility) {
-      addCdkBootstrapContract(this, crossAccountRole, props.cdkBootstrapCompatibility);
+      addCdkBootstrapContract(this, crossAccountRole, props.cdkBootstrapCompatibility, stackArnPattern(props.stackNamePrefix));
     }
 
     this.crossAccountRole = crossAccountRole;
@@ -384,7 +384,7 @@ export class CrossAccountPipelineRoles extends Construct {
 
   /** What the cross-account role may do: drive the stacks and builds, pass the CloudFormation role. */
   private attachCrossAccountPolicy(crossAccountRole: iam.Role, cloudFormationRole: iam.Role, stackNamePrefix: string | undefined): void {
-    const stackArn = `arn:${Aws.PARTITION}:cloudformation:*:${Aws.ACCOUNT_ID}:stack/${stackNamePrefix ?? ''}*`;
+    const stackArn = stackArnPattern(stackNamePrefix);
     crossAccountRole.attachInlinePolicy(new iam.Policy(this, 'CrossAccountPolicy', {
       statements: crossAccountStatements(stackArn, cloudFormationRole.roleArn),
     }));
@@ -450,6 +450,11 @@ export class CrossAccountPipelineRoles extends Construct {
     });
     return policy;
   }
+}
+
+/** The stacks the cross-account role may deploy: every stack of this account, or those whose names start with the prefix. */
+function stackArnPattern(stackNamePrefix: string | undefined): string {
+  return `arn:${Aws.PARTITION}:cloudformation:*:${Aws.ACCOUNT_ID}:stack/${stackNamePrefix ?? ''}*`;
 }
 
 /** What the cross-account role does to the stacks it deploys. */

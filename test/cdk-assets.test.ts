@@ -176,11 +176,23 @@ describe('CrossAccountPipelineRoles CDK compatibility', () => {
       Action: ['ssm:GetParameter', 'ssm:GetParameters'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:*:', { Ref: 'AWS::AccountId' }, ':parameter/cdk-bootstrap/team1/version']] },
     });
+    expect(statements.find((s) => s.Sid === 'CdkCliStackOperations')).toEqual({
+      Sid: 'CdkCliStackOperations',
+      Effect: 'Allow',
+      Action: ['cloudformation:RollbackStack', 'cloudformation:ContinueUpdateRollback', 'cloudformation:UpdateTerminationProtection', 'cloudformation:ListStackResources'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:', { Ref: 'AWS::AccountId' }, ':stack/*']] },
+    });
     // ... and, by default with compatibility, its own assets.
     expect(statements.map((s) => s.Sid)).toContain('ReadOwnCdkAssets');
     // The CloudFormation and build roles are not tagged.
     const cfn = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'cicd-cloudformation' } }))[0] as any;
     expect(cfn.Properties.Tags).toBeUndefined();
+  });
+
+  test('the CLI\'s stack operations stay within stackNamePrefix', () => {
+    const { template } = roles({ cdkBootstrapCompatibility: {}, stackNamePrefix: 'app-' });
+    const statement = policiesOfRole(template, 'PipelineRolesCrossAccountRole').find((s) => s.Sid === 'CdkCliStackOperations');
+    expect(statement.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:', { Ref: 'AWS::AccountId' }, ':stack/app-*']] });
   });
 
   test('invalid props name the prop', () => {

@@ -154,6 +154,28 @@ describe('CicdStackSynthesizer', () => {
     expect(() => synth({}, { image: true })).toThrow(/imageAssetsRepositoryName is not given/);
   });
 
+  test('one synthesizer serves every stack of an app: each stack\'s manifest holds its own assets, under its own account', () => {
+    // GIVEN
+    const app = new App({ defaultStackSynthesizer: new CicdStackSynthesizer({ cicdAccountId: '111111111111' }) });
+    const dir = assetDir();
+    for (const [name, account] of [['NonProd', '222222222222'], ['Prod', '777777777777']]) {
+      const stack = new Stack(app, name, { env: { account, region: 'eu-west-1' } });
+      new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromAsset(dir) });
+    }
+
+    // WHEN
+    const assembly = app.synth();
+
+    // THEN
+    for (const [name, account] of [['NonProd', '222222222222'], ['Prod', '777777777777']]) {
+      const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${name}.assets.json`), 'utf-8'));
+      const keys = fileDestinations(manifest).map((d) => d.objectKey);
+      expect(keys).toHaveLength(2);
+      expect(keys.every((k: string) => k.startsWith(`${account}/`))).toBe(true);
+      expect(assembly.getStackByName(name).assumeRoleArn).toBe(`arn:\${AWS::Partition}:iam::${account}:role/cicd-cross-account`);
+    }
+  });
+
   test('nothing refers to the CDK bootstrap\'s resources', () => {
     const { assembly } = synth({ imageAssetsRepositoryName: 'sample-app' }, { image: true });
     for (const file of fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.json'))) {

@@ -20,6 +20,19 @@ import {
 import { PropErrors } from './validation';
 import type { CdkBootstrapCompatibility } from '../cicd-stack-synthesizer';
 
+/**
+ * What the CDK CLI calls through the deploy role beyond the cross-account role's deploy actions:
+ * rolling back a failed update (`cdk rollback`, `cdk deploy` of a stack in UPDATE_ROLLBACK_FAILED),
+ * termination protection (`terminationProtection` of a stack), and listing a stack's resources
+ * (`cdk diff` and `cdk deploy` of nested stacks).
+ */
+const CLI_STACK_ACTIONS = [
+  'cloudformation:RollbackStack',
+  'cloudformation:ContinueUpdateRollback',
+  'cloudformation:UpdateTerminationProtection',
+  'cloudformation:ListStackResources',
+];
+
 /** The actions that read the version parameter (the CLI calls GetParameter). */
 export const VERSION_PARAMETER_READ_ACTIONS = ['ssm:GetParameter', 'ssm:GetParameters'];
 
@@ -50,7 +63,7 @@ export function addCdkAssetReads(scope: Construct, roles: iam.IRole[], cicdAccou
 /**
  * The version parameter, the deploy role's tag and its read of the parameter.
  */
-export function addCdkBootstrapContract(scope: Construct, deployRole: iam.Role, compat: CdkBootstrapCompatibility): void {
+export function addCdkBootstrapContract(scope: Construct, deployRole: iam.Role, compat: CdkBootstrapCompatibility, stackArn: string): void {
   const qualifier = compat.qualifier ?? DEFAULT_CDK_BOOTSTRAP_QUALIFIER;
   new ssm.StringParameter(scope, 'CdkBootstrapVersion', {
     parameterName: cdkBootstrapVersionParameterName(qualifier),
@@ -59,11 +72,20 @@ export function addCdkBootstrapContract(scope: Construct, deployRole: iam.Role, 
   });
   Tags.of(deployRole).add(BOOTSTRAP_ROLE_TAG, 'deploy');
   deployRole.attachInlinePolicy(new iam.Policy(scope, 'CdkBootstrapPolicy', {
-    statements: [new iam.PolicyStatement({
-      sid: 'ReadCdkBootstrapVersion',
-      actions: VERSION_PARAMETER_READ_ACTIONS,
-      resources: [versionParameterArn(compat)],
-    })],
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'ReadCdkBootstrapVersion',
+        actions: VERSION_PARAMETER_READ_ACTIONS,
+        resources: [versionParameterArn(compat)],
+      }),
+      // What the bootstrap's deploy role lets the CDK CLI do beyond deploying, on the stacks the
+      // cross-account role may deploy only (the bootstrap grants them on every stack).
+      new iam.PolicyStatement({
+        sid: 'CdkCliStackOperations',
+        actions: CLI_STACK_ACTIONS,
+        resources: [stackArn],
+      }),
+    ],
   }));
 }
 
