@@ -139,7 +139,11 @@ export class CicdStackSynthesizer extends DefaultStackSynthesizer {
   /** The CICD account's ID. */
   public readonly cicdAccountId: string;
 
-  /** The SSM parameter of the bootstrap version, with `cdkBootstrapCompatibility`. */
+  /**
+   * The SSM parameter of the bootstrap version that the CLI checks, with `cdkBootstrapCompatibility`.
+   *
+   * @default - none, without `cdkBootstrapCompatibility`
+   */
   public readonly bootstrapVersionParameterName?: string;
 
   private readonly fileAssetsBucketNameTemplate: string;
