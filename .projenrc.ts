@@ -138,6 +138,8 @@ const testAnalysers = project.addTask('test:analysers', {
 });
 project.testTask.spawn(testAnalysers);
 project.gitignore.exclude('/test/analysers/.venv/');
+// A worktree may link node_modules from another checkout: a symlink is not matched by `node_modules/`.
+project.gitignore.exclude('/node_modules');
 
 project.npmignore?.exclude('/examples/', '/.ci/', '/docs/', '/scripts/');
 
