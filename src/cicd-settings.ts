@@ -136,7 +136,7 @@ export class CicdSettings extends Construct {
       ? { name: t.name, accountId: t.accountId, roleIds: t.roleIds }
       : { name: t.name, accountId: t.accountId }));
     const pages = registryPages(header, entries);
-    checkStackQuotas(this, entries.length, pages);
+    checkStackQuotas(this, entries.length, pages, settings.length);
     pages.forEach((page, i) => settings.push([
       `Targets${i + 1}`, targetPageParameterName(prefix, i + 1), page, `Target accounts of the CICD baseline, page ${i + 1} of ${pages.length}`,
     ]));
@@ -260,9 +260,9 @@ const PARAMETER_OVERHEAD = 400;
  * the CDK uploads it to S3) or of its 500 resources, before CloudFormation does.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
  */
-function checkStackQuotas(settings: Construct, targets: number, pages: string[]): void {
-  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, 5 * PARAMETER_OVERHEAD);
-  const resources = 5 + pages.length;
+function checkStackQuotas(settings: Construct, targets: number, pages: string[], storeParameters: number): void {
+  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, storeParameters * PARAMETER_OVERHEAD);
+  const resources = storeParameters + pages.length;
   const byteLimit = Math.floor(TEMPLATE_QUOTA * STACK_SHARE_ALLOWED);
   const resourceLimit = Math.floor(RESOURCES_QUOTA * STACK_SHARE_ALLOWED);
   const where = `CicdSettings ${settings.node.path}: the registry of ${targets} target accounts takes ${pages.length} SSM parameters`;
