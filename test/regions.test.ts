@@ -227,6 +227,13 @@ describe('crossRegionReplicationBuckets', () => {
   test('a key named by its alias gets a warning: CodePipeline recognizes aliases in the key\'s own account only', () => {
     const app = new App();
     const { stack } = crossRegionPipeline(app);
+    // The alias ARN names the bucket's own region, not the pipeline's (as kms.Alias.fromAliasName would).
+    Template.fromStack(stack).hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      ArtifactStores: Match.arrayWith([{
+        Region: OTHER,
+        ArtifactStore: { Type: 'S3', Location: `cicd-artifacts-${CICD}-${OTHER}`, EncryptionKey: { Type: 'KMS', Id: `arn:aws:kms:${OTHER}:${CICD}:alias/cicd/artifacts` } },
+      }]),
+    });
     Annotations.fromStack(stack).hasWarning('/Pipeline/StoreBuckets', Match.stringLikeRegexp(`${HOME}, ${OTHER}.*keyArns`));
     const withArns = crossRegionPipeline(new App(), { [HOME]: `arn:aws:kms:${HOME}:${CICD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, [OTHER]: OTHER_KEY_ARN });
     expect(Annotations.fromStack(withArns.stack).findWarning('*', Match.stringLikeRegexp('replicationKeyByAlias'))).toEqual([]);
