@@ -2,8 +2,8 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CicdArtifactStore, CicdArtifactStoreProps, CicdSettings, CrossAccountPipelineRoles, TargetAccount } from '../src';
 import { largestN, succeeds } from '../scripts/largest-n';
+import { CicdArtifactStore, CicdArtifactStoreProps, CicdSettings, CrossAccountPipelineRoles, TargetAccount } from '../src';
 import { PAGE_QUOTA, REPOSITORY_ARNS_PER_PAGE, repositoryArnPages } from '../src/private/naming';
 
 const CICD = { account: '111111111111', region: 'eu-west-1' };
