@@ -1,4 +1,5 @@
 import { baselineAssembly } from './baseline-assembly';
+import { parseOptions } from '../../scripts/options';
 import { parameterArgs, sampleAppDeploys } from '../../scripts/sample-app';
 
 describe('the sample application as the sample pipeline deploys it (scripts/sample-app.ts)', () => {
@@ -22,5 +23,10 @@ describe('the sample application as the sample pipeline deploys it (scripts/samp
   test('a role named by a token is refused, not guessed', () => {
     const template = { Resources: { P: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Stages: [{ Name: 'Deploy', Actions: [{ Name: 'D', ActionTypeId: { Category: 'Deploy', Provider: 'CloudFormation' }, RoleArn: { 'Fn::GetAtt': ['R', 'Arn'] }, Configuration: {} }] }] } } } };
     expect(() => sampleAppDeploys(template)).toThrow(/Deploy\/D names its role by .*not by a literal ARN/);
+  });
+
+  test('--sample-app is off unless given', () => {
+    expect(parseOptions(['--sample-app']).sampleApp).toBe(true);
+    expect(parseOptions([]).sampleApp).toBe(false);
   });
 });
