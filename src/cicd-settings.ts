@@ -300,7 +300,8 @@ const PARAMETER_OVERHEAD = 400;
  */
 function checkStackQuotas(settings: Construct, targets: number, pages: string[], storeParameters: number, imagePages: number): void {
   // A page of repository ARNs is counted at its quota.
-  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, (storeParameters + imagePages) * PARAMETER_OVERHEAD)
+  const fixed = (storeParameters + imagePages) * PARAMETER_OVERHEAD;
+  const bytes = pages.reduce((sum, page) => sum + JSON.stringify(page).length + PARAMETER_OVERHEAD, fixed)
     + imagePages * PAGE_QUOTA;
   const resources = storeParameters + pages.length + imagePages;
   const byteLimit = Math.floor(TEMPLATE_QUOTA * STACK_SHARE_ALLOWED);
