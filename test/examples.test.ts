@@ -4,8 +4,8 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  buildBaseline, PIPELINE_STACK, regionalStoreStackName, SAMPLE_APP_STACK, SAMPLE_FUNCTION_NAME, SAMPLE_IMAGE_TAG_PARAMETER, SETTINGS_STACK, STORE_STACK,
-  targetStackName,
+  buildBaseline, PIPELINE_STACK, regionalStoreStackName, SAMPLE_APP_STACK, SAMPLE_FUNCTION_NAME, SAMPLE_IMAGE_TAG_PARAMETER,
+  SETTINGS_STACK, STORE_STACK, targetStackName,
 } from '../examples/baseline';
 import { readConfig } from '../examples/config';
 import { acknowledgeNagFindings, findingMatcher, NAG_ACKNOWLEDGEMENTS } from '../examples/nag';
