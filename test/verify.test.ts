@@ -90,7 +90,7 @@ describe('verify: CDK assets and bootstrap compatibility', () => {
    * anywhere in the bucket; a target's cross-account role reads only its own prefix (unless
    * `readsAnyPrefix`); the read-only role reads only the version parameter (unless `readsAnyParameter`).
    */
-  function fakeAws(flaws: { readsAnyPrefix?: boolean; readsAnyParameter?: boolean; publishRefused?: boolean } = {}) {
+  function fakeAws(flaws: { readsAnyPrefix?: boolean; readsAnyParameter?: boolean; publishRefused?: boolean; writeRefused?: boolean } = {}) {
     const objects = new Set<string>();
     const parameters = new Map<string, string>([[`${NONPROD}${VERSION_PARAMETER}`, '33'], [`${PROD}${VERSION_PARAMETER}`, '33']]);
     const assets: AssetsIo = {
@@ -113,6 +113,7 @@ describe('verify: CDK assets and bootstrap compatibility', () => {
         return value;
       },
       async writeOwn(account, name, value) {
+        if (flaws.writeRefused) throw denied('ssm:PutParameter');
         parameters.set(`${account}${name}`, value);
       },
       async readAsReadOnly(account, name) {
@@ -180,6 +181,12 @@ describe('verify: CDK assets and bootstrap compatibility', () => {
       ['allowed', 'error', 'MISS'], ['denied', 'error', 'MISS'],
     ]);
     expect(results[3].evidence).toMatch(/^PreconditionError: s3:\/\/cicd-assets-111111111111-eu-west-1\/777777777777\/cicd-verify\/run1\/asset.txt was not published/);
+  });
+
+  test('when the other parameter was not written, the read-only role\'s refusal proves nothing and is an error', async () => {
+    const results = await runAll(checksFor(fakeAws({ writeRefused: true }), true, [targets[0]]));
+    expect(results.slice(-2).map((r) => [r.expected, r.got, verdictOf(r)])).toEqual([['allowed', 'denied', 'MISS'], ['denied', 'error', 'MISS']]);
+    expect(results[results.length - 1].evidence).toBe('PreconditionError: /cicd-verify/run1 was not written, so a refusal proves nothing');
   });
 
   test('a missing session or object is never taken for a refusal, whatever its message says', () => {
