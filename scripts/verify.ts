@@ -8,7 +8,8 @@
  * others as "not answerable here", with the reason: MiniStack evaluates no IAM policy, so
  * neither an "allowed" nor a "denied" it returned would prove anything. Those count neither as
  * a pass nor as a miss. Everything it creates (an object version per upload, two stacks per
- * target) is deleted before it exits; every AWS call has a timeout. Exits non-zero on any miss.
+ * target; with `--cdk-assets` an asset per target account and a scratch parameter) is deleted
+ * before it exits; every AWS call has a timeout. Exits non-zero on any miss.
  */
 import { randomBytes } from 'crypto';
 import {
@@ -21,6 +22,7 @@ import {
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { appContext } from './assembly';
 import { clientConfig, Connection, connections, resolveAccounts } from './aws';
@@ -30,6 +32,7 @@ import { table } from './table';
 import { withTarget } from './target';
 import { readConfig } from '../examples/config';
 import { CicdArtifactStore, CrossAccountPipelineRoles, CrossReadOnlyRole } from '../src';
+import { assetPublishingRoleName, CDK_BOOTSTRAP_VERSION, cdkBootstrapVersionParameterName, DEFAULT_ASSETS_PREFIX } from '../src/private/naming';
 
 /** What a check expects the service to do with the request. */
 export type Expected = 'allowed' | 'denied';
@@ -90,8 +93,20 @@ export function summaryLine(results: CheckResult[], where: string): string {
 /** Error names and codes by which AWS says "not allowed". */
 const DENIAL = /AccessDenied|AccessDeniedException|UnauthorizedOperation|NotAuthorized|not authorized|Forbidden|InvalidClientTokenId|cannot be assumed|403/i;
 
+/**
+ * A check could not make its request, because what it needs was not there (a session, an object
+ * to read): never a refusal of the request itself, whatever the cause's message says.
+ */
+export class PreconditionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreconditionError';
+  }
+}
+
 /** Whether an error is AWS refusing the request (as opposed to failing otherwise). */
 export function isDenial(error: unknown): boolean {
+  if (error instanceof PreconditionError) return false;
   const e = error as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   return e?.$metadata?.httpStatusCode === 403 || DENIAL.test(`${e?.name ?? ''} ${e?.Code ?? ''} ${e?.message ?? ''}`);
 }
@@ -131,7 +146,7 @@ function config(c: Connection, credentials?: Credentials) {
 }
 
 /** What a check does; it returns the evidence of an allowed request, and throws when refused. */
-interface Check {
+export interface Check {
   readonly check: string;
   readonly account: string;
   readonly expected: Expected;
@@ -238,6 +253,147 @@ function functionTemplate(roleArn: string) {
       },
     },
   };
+}
+
+/** A target account the CDK-assets checks read for. */
+export interface AssetsTarget {
+  readonly name: string;
+  readonly accountId: string;
+}
+
+/**
+ * The calls the CDK-assets checks make: against AWS in `verify`, against a stand-in in the tests.
+ * Each returns the evidence of an allowed request and throws when refused.
+ */
+export interface AssetsIo {
+  /** The assets bucket, `cicd-assets-CICDACCOUNT-REGION`. */
+  readonly bucket: string;
+  /** Uploads `key` through the CICD account's publishing role (assumed from the CICD account). */
+  publish(key: string): Promise<string>;
+  /** Reads `key` through the target account's `cicd-cross-account` role (assumed from the CICD account). */
+  readAsTarget(targetAccount: string, key: string): Promise<string>;
+}
+
+/** The calls the bootstrap-compatibility checks make, in one target account. */
+export interface BootstrapIo {
+  /** Reads a parameter's value with the target account's own profile. */
+  readOwn(targetAccount: string, name: string): Promise<string>;
+  /** Writes a String parameter with the target account's own profile (deleted after the run). */
+  writeOwn(targetAccount: string, name: string, value: string): Promise<void>;
+  /** Reads a parameter's value through the target's read-only role (assumed from the CICD account). */
+  readAsReadOnly(targetAccount: string, name: string): Promise<string>;
+}
+
+/** Where an asset of `account` written by this run lives: under the account's own prefix. */
+export function assetKey(account: string, run: string): string {
+  return `${account}/cicd-verify/${run}/asset.txt`;
+}
+
+/**
+ * The checks of `cdkAssets` (the central assets bucket, each account reading its own prefix) and,
+ * with `bootstrap`, of `cdkBootstrapCompatibility` (the version parameter the read-only role may
+ * read, and no other). One upload per distinct target account through the publishing role; then
+ * each target's cross-account role reads its own asset and is refused another account's. A check
+ * whose preparation failed (nothing uploaded, no parameter written) ends in an error, never in a
+ * refusal, so that it cannot pass by accident.
+ */
+export function cdkAssetsChecks(
+  targets: AssetsTarget[], run: string, io: AssetsIo,
+  bootstrap?: { readonly io: BootstrapIo; readonly parameterName: string; readonly version: string },
+): Check[] {
+  const accounts = [...new Set(targets.map((t) => t.accountId))];
+  const published = new Set<string>();
+  const checks: Check[] = accounts.map((account) => ({
+    check: `the CICD account publishes an asset for ${account} through its publishing role`,
+    account,
+    expected: 'allowed',
+    notInEmulator: `${NO_IAM}; its AssumeRole sessions land in the default account`,
+    async run() {
+      const key = assetKey(account, run);
+      const evidence = await io.publish(key);
+      published.add(key);
+      return evidence;
+    },
+  }));
+  const unpublished = (key: string) => new PreconditionError(`s3://${io.bucket}/${key} was not published, so a read proves nothing`);
+  for (const account of accounts) {
+    const other = accounts.find((a) => a !== account);
+    const names = targets.filter((t) => t.accountId === account).map((t) => t.name).join(', ');
+    const who = `${names} ${account}`;
+    checks.push({
+      check: `through ${who} cicd-cross-account: read its own asset (${account}/…)`,
+      account,
+      expected: 'allowed',
+      notInEmulator: NO_IAM,
+      async run() {
+        const key = assetKey(account, run);
+        if (!published.has(key)) throw unpublished(key);
+        return io.readAsTarget(account, key);
+      },
+    });
+    if (other) {
+      checks.push({
+        check: `through ${who} cicd-cross-account: read another account's asset (${other}/…) and be refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: NO_IAM,
+        async run() {
+          const key = assetKey(other, run);
+          if (!published.has(key)) throw unpublished(key);
+          return io.readAsTarget(account, key);
+        },
+      });
+    }
+  }
+  if (!bootstrap) return checks;
+  for (const account of accounts) {
+    const otherName = `/cicd-verify/${run}`;
+    let written = false;
+    checks.push(
+      {
+        check: `${account} holds the bootstrap version parameter ${bootstrap.parameterName} = ${bootstrap.version}`,
+        account,
+        expected: 'allowed',
+        async run() {
+          const value = await bootstrap.io.readOwn(account, bootstrap.parameterName);
+          if (value !== bootstrap.version) throw new Error(`${bootstrap.parameterName} is ${JSON.stringify(value)}, not ${bootstrap.version}`);
+          return `${bootstrap.parameterName} = ${value}`;
+        },
+      },
+      {
+        check: `${account}'s read-only role (the CDK lookup role) reads ${bootstrap.parameterName}`,
+        account,
+        expected: 'allowed',
+        notInEmulator: NO_IAM,
+        async run() {
+          const value = await bootstrap.io.readAsReadOnly(account, bootstrap.parameterName);
+          return `${bootstrap.parameterName} = ${value}`;
+        },
+      },
+      {
+        check: `${account}'s own profile writes another parameter ${otherName}`,
+        account,
+        expected: 'allowed',
+        async run() {
+          await bootstrap.io.writeOwn(account, otherName, 'verify');
+          written = true;
+          return `${otherName} written`;
+        },
+      },
+      {
+        check: `${account}'s read-only role reads that other parameter and is refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: NO_IAM,
+        async run() {
+          if (!written) throw new PreconditionError(`${otherName} was not written, so a refusal proves nothing`);
+          const value = await bootstrap.io.readAsReadOnly(account, otherName);
+          return `${otherName} = ${value}`;
+        },
+      },
+    );
+  }
+  return checks;
 }
 
 export interface VerifyRun {
@@ -514,6 +670,79 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
         },
       });
     }
+  }
+
+  // The reference app's cdkAssets: the central assets bucket, and the targets' bootstrap compatibility with it.
+  if (config0.cdkAssets) {
+    const assetsBucket = CicdArtifactStore.bucketName(DEFAULT_ASSETS_PREFIX, accounts.cicd, region);
+    const publishingArn = `arn:aws:iam::${accounts.cicd}:role/${assetPublishingRoleName(DEFAULT_ASSETS_PREFIX, region)}`;
+    const sessions = new Map<string, Promise<Credentials>>();
+    /** One session per role for the run, assumed from the CICD account. */
+    const session = (roleArn: string) => {
+      if (!sessions.has(roleArn)) {
+        sessions.set(roleArn, assumeRole(cicd, roleArn, 'from the CICD account').catch((e) => {
+          throw new PreconditionError(`no session of ${roleArn}: ${(e as Error).name}: ${(e as Error).message}`);
+        }));
+      }
+      return sessions.get(roleArn)!;
+    };
+    const targetConn = (account: string) => conns.get(account)!;
+    const ownSsm = (account: string) => {
+      const t = config0.targets.find((x) => x.accountId === account)!;
+      return new SSMClient(config({ ...targetConn(account), profile: options.profiles[profileOf(t.name)] }));
+    };
+    const assetsIo: AssetsIo = {
+      bucket: assetsBucket,
+      async publish(key) {
+        const s3 = new S3Client(config(cicd, await session(publishingArn)));
+        const res = await withTimeout(`s3:PutObject s3://${assetsBucket}/${key} (publishing role)`, CALL_MS, (abortSignal) => s3.send(new PutObjectCommand({
+          Bucket: assetsBucket,
+          Key: key,
+          Body: `cicd verify ${run}`,
+          ServerSideEncryption: ServerSideEncryption.aws_kms,
+          SSEKMSKeyId: keyArn || undefined,
+        }), { abortSignal }));
+        cleanups.push([`delete s3://${assetsBucket}/${key}`, () =>
+          withTimeout(`s3:DeleteObject s3://${assetsBucket}/${key}`, CALL_MS, (abortSignal) =>
+            cicdS3.send(new DeleteObjectCommand({ Bucket: assetsBucket, Key: key, VersionId: res.VersionId }), { abortSignal }))]);
+        return `s3://${assetsBucket}/${key} uploaded as ${publishingArn}, SSE-KMS ${res.SSEKMSKeyId ?? ''}`;
+      },
+      async readAsTarget(account, key) {
+        const roleArn = `arn:aws:iam::${account}:role/${CrossAccountPipelineRoles.crossAccountRoleName()}`;
+        const s3 = new S3Client(config(targetConn(account), await session(roleArn)));
+        const res = await withTimeout(`s3:GetObject s3://${assetsBucket}/${key} as ${roleArn}`, CALL_MS, (abortSignal) =>
+          s3.send(new GetObjectCommand({ Bucket: assetsBucket, Key: key }), { abortSignal }));
+        const body = await res.Body!.transformToString();
+        if (body !== `cicd verify ${run}`) throw new Error(`read back ${JSON.stringify(body)}`);
+        return `s3://${assetsBucket}/${key} read as ${roleArn}, SSE-KMS ${res.SSEKMSKeyId ?? ''}`;
+      },
+    };
+    const getParameter = async (ssm: SSMClient, name: string, who: string) => {
+      const res = await withTimeout(`ssm:GetParameter ${name} (${who})`, CALL_MS, (abortSignal) =>
+        ssm.send(new GetParameterCommand({ Name: name }), { abortSignal }));
+      return res.Parameter?.Value ?? '';
+    };
+    const bootstrapIo: BootstrapIo = {
+      readOwn: (account, name) => getParameter(ownSsm(account), name, `own profile of ${account}`),
+      async writeOwn(account, name, value) {
+        const ssm = ownSsm(account);
+        cleanups.push([`delete parameter ${name} in ${account}`, () =>
+          withTimeout(`ssm:DeleteParameter ${name}`, CALL_MS, (abortSignal) => ssm.send(new DeleteParameterCommand({ Name: name }), { abortSignal }))]);
+        await withTimeout(`ssm:PutParameter ${name} in ${account}`, CALL_MS, (abortSignal) =>
+          ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String' }), { abortSignal }));
+      },
+      async readAsReadOnly(account, name) {
+        const roleArn = `arn:aws:iam::${account}:role/${config0.readOnlyRoleName ?? CrossReadOnlyRole.DEFAULT_ROLE_NAME}`;
+        const ssm = new SSMClient(config(targetConn(account), await session(roleArn)));
+        return getParameter(ssm, name, `as ${roleArn}`);
+      },
+    };
+    // The reference app gives the targets cdkBootstrapCompatibility (default qualifier) whenever it has cdkAssets.
+    checks.push(...cdkAssetsChecks(config0.targets, run, assetsIo, {
+      io: bootstrapIo,
+      parameterName: cdkBootstrapVersionParameterName(),
+      version: String(CDK_BOOTSTRAP_VERSION),
+    }));
   }
 
   const results: CheckResult[] = [];

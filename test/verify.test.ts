@@ -3,7 +3,10 @@
  * refusal is told apart from another failure. The checks themselves run against the emulator in
  * CI (`npx projen test:deploy`) and against AWS by hand.
  */
-import { CheckResult, exitCode, isDenial, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout } from '../scripts/verify';
+import {
+  assetKey, AssetsIo, BootstrapIo, cdkAssetsChecks, Check, CheckResult, exitCode, isDenial, PreconditionError, renderResults, runCheck, summarize,
+  summaryLine, TimeoutError, verdictOf, withTimeout,
+} from '../scripts/verify';
 
 const result = (expected: CheckResult['expected'], got: CheckResult['got'], check = 'a check'): CheckResult =>
   ({ check, account: '222222222222', expected, got, evidence: 'evidence' });
@@ -73,5 +76,148 @@ describe('verify', () => {
       throw new TimeoutError('timed out after 30 s: kms:DescribeKey');
     };
     expect(await runCheck(check(timedOut), false)).toMatchObject({ got: 'error', evidence: 'timed out after 30 s: kms:DescribeKey' });
+  });
+});
+
+describe('verify: CDK assets and bootstrap compatibility', () => {
+  const NONPROD = '222222222222';
+  const PROD = '777777777777';
+  const VERSION_PARAMETER = '/cdk-bootstrap/cicd/version';
+  const denied = (what: string) => Object.assign(new Error(`User is not authorized to perform: ${what}`), { name: 'AccessDenied' });
+
+  /**
+   * A stand-in for AWS that decides as the deployed policies should: the publishing role writes
+   * anywhere in the bucket; a target's cross-account role reads only its own prefix (unless
+   * `readsAnyPrefix`); the read-only role reads only the version parameter (unless `readsAnyParameter`).
+   */
+  function fakeAws(flaws: { readsAnyPrefix?: boolean; readsAnyParameter?: boolean; publishRefused?: boolean; writeRefused?: boolean } = {}) {
+    const objects = new Set<string>();
+    const parameters = new Map<string, string>([[`${NONPROD}${VERSION_PARAMETER}`, '33'], [`${PROD}${VERSION_PARAMETER}`, '33']]);
+    const assets: AssetsIo = {
+      bucket: 'cicd-assets-111111111111-eu-west-1',
+      async publish(key) {
+        if (flaws.publishRefused) throw denied('s3:PutObject');
+        objects.add(key);
+        return `uploaded ${key}`;
+      },
+      async readAsTarget(account, key) {
+        if (!flaws.readsAnyPrefix && !key.startsWith(`${account}/`)) throw denied('s3:GetObject');
+        if (!objects.has(key)) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+        return `read ${key}`;
+      },
+    };
+    const bootstrap: BootstrapIo = {
+      async readOwn(account, name) {
+        const value = parameters.get(`${account}${name}`);
+        if (value === undefined) throw Object.assign(new Error(name), { name: 'ParameterNotFound' });
+        return value;
+      },
+      async writeOwn(account, name, value) {
+        if (flaws.writeRefused) throw denied('ssm:PutParameter');
+        parameters.set(`${account}${name}`, value);
+      },
+      async readAsReadOnly(account, name) {
+        if (!flaws.readsAnyParameter && name !== VERSION_PARAMETER) throw denied('ssm:GetParameter');
+        return bootstrap.readOwn(account, name);
+      },
+    };
+    return { assets, bootstrap };
+  }
+
+  const targets = [{ name: 'nonprod', accountId: NONPROD }, { name: 'prod', accountId: PROD }];
+  const checksFor = (aws: ReturnType<typeof fakeAws>, withBootstrap = true, ts = targets) =>
+    cdkAssetsChecks(ts, 'run1', aws.assets, withBootstrap ? { io: aws.bootstrap, parameterName: VERSION_PARAMETER, version: '33' } : undefined);
+  async function runAll(checks: Check[], inEmulator = false): Promise<CheckResult[]> {
+    const results: CheckResult[] = [];
+    for (const c of checks) results.push(await runCheck(c, inEmulator));
+    return results;
+  }
+  const verdicts = (results: CheckResult[]) => results.map((r) => [r.check, r.expected, verdictOf(r)]);
+
+  test('each target reads its own asset and is refused the other\'s; the read-only role reads the version parameter and no other', async () => {
+    const results = await runAll(checksFor(fakeAws()));
+    expect(verdicts(results)).toEqual([
+      [`the CICD account publishes an asset for ${NONPROD} through its publishing role`, 'allowed', 'pass'],
+      [`the CICD account publishes an asset for ${PROD} through its publishing role`, 'allowed', 'pass'],
+      [`through nonprod ${NONPROD} cicd-cross-account: read its own asset (${NONPROD}/…)`, 'allowed', 'pass'],
+      [`through nonprod ${NONPROD} cicd-cross-account: read another account's asset (${PROD}/…) and be refused`, 'denied', 'pass'],
+      [`through prod ${PROD} cicd-cross-account: read its own asset (${PROD}/…)`, 'allowed', 'pass'],
+      [`through prod ${PROD} cicd-cross-account: read another account's asset (${NONPROD}/…) and be refused`, 'denied', 'pass'],
+      [`${NONPROD} holds the bootstrap version parameter ${VERSION_PARAMETER} = 33`, 'allowed', 'pass'],
+      [`${NONPROD}'s read-only role (the CDK lookup role) reads ${VERSION_PARAMETER}`, 'allowed', 'pass'],
+      [`${NONPROD}'s own profile writes another parameter /cicd-verify/run1`, 'allowed', 'pass'],
+      [`${NONPROD}'s read-only role reads that other parameter and is refused`, 'denied', 'pass'],
+      [`${PROD} holds the bootstrap version parameter ${VERSION_PARAMETER} = 33`, 'allowed', 'pass'],
+      [`${PROD}'s read-only role (the CDK lookup role) reads ${VERSION_PARAMETER}`, 'allowed', 'pass'],
+      [`${PROD}'s own profile writes another parameter /cicd-verify/run1`, 'allowed', 'pass'],
+      [`${PROD}'s read-only role reads that other parameter and is refused`, 'denied', 'pass'],
+    ]);
+    expect(assetKey(NONPROD, 'run1')).toBe(`${NONPROD}/cicd-verify/run1/asset.txt`);
+  });
+
+  test('a bucket that lets a target read another account\'s prefix is a miss', async () => {
+    const results = await runAll(checksFor(fakeAws({ readsAnyPrefix: true }), false));
+    const missed = results.filter((r) => verdictOf(r) === 'MISS').map((r) => r.check);
+    expect(missed).toEqual([
+      `through nonprod ${NONPROD} cicd-cross-account: read another account's asset (${PROD}/…) and be refused`,
+      `through prod ${PROD} cicd-cross-account: read another account's asset (${NONPROD}/…) and be refused`,
+    ]);
+    expect(exitCode(results)).toBe(1);
+  });
+
+  test('a read-only role that reads any parameter is a miss', async () => {
+    const results = await runAll(checksFor(fakeAws({ readsAnyParameter: true })));
+    expect(results.filter((r) => verdictOf(r) === 'MISS').map((r) => r.check)).toEqual([
+      `${NONPROD}'s read-only role reads that other parameter and is refused`,
+      `${PROD}'s read-only role reads that other parameter and is refused`,
+    ]);
+  });
+
+  test('when nothing was published, the refused reads are errors, not passes', async () => {
+    const results = await runAll(checksFor(fakeAws({ publishRefused: true }), false));
+    expect(results.map((r) => [r.expected, r.got, verdictOf(r)])).toEqual([
+      ['allowed', 'denied', 'MISS'], ['allowed', 'denied', 'MISS'],
+      ['allowed', 'error', 'MISS'], ['denied', 'error', 'MISS'],
+      ['allowed', 'error', 'MISS'], ['denied', 'error', 'MISS'],
+    ]);
+    expect(results[3].evidence).toMatch(/^PreconditionError: s3:\/\/cicd-assets-111111111111-eu-west-1\/777777777777\/cicd-verify\/run1\/asset.txt was not published/);
+  });
+
+  test('when the other parameter was not written, the read-only role\'s refusal proves nothing and is an error', async () => {
+    const results = await runAll(checksFor(fakeAws({ writeRefused: true }), true, [targets[0]]));
+    expect(results.slice(-2).map((r) => [r.expected, r.got, verdictOf(r)])).toEqual([['allowed', 'denied', 'MISS'], ['denied', 'error', 'MISS']]);
+    expect(results[results.length - 1].evidence).toBe('PreconditionError: /cicd-verify/run1 was not written, so a refusal proves nothing');
+  });
+
+  test('a missing session or object is never taken for a refusal, whatever its message says', () => {
+    expect(isDenial(new PreconditionError('no session of arn:aws:iam::222222222222:role/cicd-cross-account: AccessDenied: not authorized'))).toBe(false);
+  });
+
+  test('targets in one account get no "another account" check', () => {
+    const one = [{ name: 'main', accountId: NONPROD }, { name: 'nonprod', accountId: NONPROD }];
+    const checks = checksFor(fakeAws(), false, one).map((c) => c.check);
+    expect(checks).toEqual([
+      `the CICD account publishes an asset for ${NONPROD} through its publishing role`,
+      `through main, nonprod ${NONPROD} cicd-cross-account: read its own asset (${NONPROD}/…)`,
+    ]);
+  });
+
+  test('in the emulator, what needs IAM is "not answerable here"; the parameters themselves are checked', async () => {
+    const results = await runAll(checksFor(fakeAws()), true);
+    expect(results.filter((r) => r.got !== 'not answerable here').map((r) => r.check)).toEqual([
+      `${NONPROD} holds the bootstrap version parameter ${VERSION_PARAMETER} = 33`,
+      `${NONPROD}'s own profile writes another parameter /cicd-verify/run1`,
+      `${PROD} holds the bootstrap version parameter ${VERSION_PARAMETER} = 33`,
+      `${PROD}'s own profile writes another parameter /cicd-verify/run1`,
+    ]);
+    expect(summarize(results)).toEqual({ passed: 4, missed: 0, unanswerable: 10 });
+    expect(results.find((r) => r.got === 'not answerable here')!.evidence).toMatch(/MiniStack evaluates no IAM policy/);
+  });
+
+  test('a wrong bootstrap version is a miss', async () => {
+    const aws = fakeAws();
+    const checks = cdkAssetsChecks(targets, 'run1', aws.assets, { io: aws.bootstrap, parameterName: VERSION_PARAMETER, version: '34' });
+    const r = await runCheck(checks.find((c) => c.check.includes('holds the bootstrap version'))!, false);
+    expect([r.got, r.evidence]).toEqual(['error', `Error: ${VERSION_PARAMETER} is "33", not 34`]);
   });
 });
