@@ -11,7 +11,7 @@
  * target; with `--cdk-assets` an asset per target account and a scratch parameter) is deleted
  * before it exits; every AWS call has a timeout. Exits non-zero on any miss.
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -19,6 +19,15 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import {
+  CodeartifactClient,
+  DeletePackageVersionsCommand,
+  GetAuthorizationTokenCommand,
+  GetRepositoryEndpointCommand,
+  PackageFormat,
+  PublishPackageVersionCommand,
+} from '@aws-sdk/client-codeartifact';
+import { BatchGetImageCommand, ECRClient, InitiateLayerUploadCommand } from '@aws-sdk/client-ecr';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
@@ -32,7 +41,14 @@ import { table } from './table';
 import { withTarget } from './target';
 import { readConfig } from '../examples/config';
 import { CicdArtifactStore, CrossAccountPipelineRoles, CrossReadOnlyRole } from '../src';
-import { assetPublishingRoleName, CDK_BOOTSTRAP_VERSION, cdkBootstrapVersionParameterName, DEFAULT_ASSETS_PREFIX } from '../src/private/naming';
+import {
+  assetPublishingRoleName,
+  CDK_BOOTSTRAP_VERSION,
+  cdkBootstrapVersionParameterName,
+  DEFAULT_ASSETS_PREFIX,
+  DEFAULT_PACKAGE_DOMAIN,
+  DEFAULT_PACKAGE_REPOSITORY,
+} from '../src/private/naming';
 
 /** What a check expects the service to do with the request. */
 export type Expected = 'allowed' | 'denied';
@@ -396,6 +412,126 @@ export function cdkAssetsChecks(
   return checks;
 }
 
+/** A target account whose `cicd-build` role the image and package checks act through. */
+export type StoreTarget = AssetsTarget;
+
+/**
+ * The calls the image checks make, through a target account's `cicd-build` role (assumed from
+ * the CICD account): against AWS in `verify`, against a stand-in in the tests. Each returns the
+ * evidence of a request the repository admitted and throws when refused.
+ */
+export interface ImagesIo {
+  /** The store's first repository, `arn:aws:ecr:REGION:CICDACCOUNT:repository/NAME`. */
+  readonly repositoryArn: string;
+  /**
+   * `ecr:BatchGetImage` of `tag`: the image, or the answer that no image has that tag (which
+   * ECR gives only to a caller the repository admitted); throws on any other answer.
+   */
+  pullAsBuild(targetAccount: string, tag: string): Promise<string>;
+  /** `ecr:InitiateLayerUpload`, the first call of a push. */
+  pushAsBuild(targetAccount: string): Promise<string>;
+}
+
+/**
+ * The image checks (`imageRepositoryNames`): each target account's `cicd-build` role pulls from
+ * the store's first repository and is refused a push. The refused push is a pass only when the
+ * same role's pull was admitted; otherwise it is an error (the session, the repository or the
+ * network failed, not the push), so that it cannot pass by accident.
+ */
+export function imageChecks(targets: StoreTarget[], tag: string, io: ImagesIo): Check[] {
+  const pulled = new Set<string>();
+  const checks: Check[] = [];
+  for (const account of [...new Set(targets.map((t) => t.accountId))]) {
+    const who = `${targets.filter((t) => t.accountId === account).map((t) => t.name).join(', ')} ${account}`;
+    checks.push(
+      {
+        check: `through ${who} cicd-build: pull ${tag} from ${io.repositoryArn}`,
+        account,
+        expected: 'allowed',
+        notInEmulator: `${NO_IAM}; its ECR does not evaluate a repository policy across accounts`,
+        async run() {
+          const evidence = await io.pullAsBuild(account, tag);
+          pulled.add(account);
+          return evidence;
+        },
+      },
+      {
+        check: `through ${who} cicd-build: push to ${io.repositoryArn} and be refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: `${NO_IAM}; its ECR does not evaluate a repository policy across accounts`,
+        async run() {
+          if (!pulled.has(account)) throw new PreconditionError(`the pull through ${who} cicd-build was not admitted, so a refused push proves nothing`);
+          return io.pushAsBuild(account);
+        },
+      },
+    );
+  }
+  return checks;
+}
+
+/**
+ * The calls the package checks make, through a target account's `cicd-build` role (assumed from
+ * the CICD account). Each returns the evidence of an allowed request and throws when refused.
+ */
+export interface PackagesIo {
+  /** The store's domain (`cicd` by default), owned by the CICD account. */
+  readonly domain: string;
+  /** The store's repository (`packages` by default). */
+  readonly repository: string;
+  /** `codeartifact:GetAuthorizationToken` for the domain (with `sts:GetServiceBearerToken`). */
+  tokenAsBuild(targetAccount: string): Promise<string>;
+  /** `codeartifact:GetRepositoryEndpoint` of the repository, format npm. */
+  endpointAsBuild(targetAccount: string): Promise<string>;
+  /** `codeartifact:PublishPackageVersion` of a generic package `cicd-verify/RUN` (deleted after the run if admitted). */
+  publishAsBuild(targetAccount: string, run: string): Promise<string>;
+}
+
+/**
+ * The package checks (`packages`): each target account's `cicd-build` role gets a token for the
+ * domain and the repository's npm endpoint, and is refused a publish. The refused publish is a
+ * pass only when the same role got its token; otherwise it is an error.
+ */
+export function packageChecks(targets: StoreTarget[], run: string, io: PackagesIo): Check[] {
+  const tokens = new Set<string>();
+  const noCodeArtifact = 'MiniStack has no CodeArtifact service (and evaluates no IAM policy)';
+  const checks: Check[] = [];
+  for (const account of [...new Set(targets.map((t) => t.accountId))]) {
+    const who = `${targets.filter((t) => t.accountId === account).map((t) => t.name).join(', ')} ${account}`;
+    checks.push(
+      {
+        check: `through ${who} cicd-build: a CodeArtifact token for the domain ${io.domain}`,
+        account,
+        expected: 'allowed',
+        notInEmulator: noCodeArtifact,
+        async run() {
+          const evidence = await io.tokenAsBuild(account);
+          tokens.add(account);
+          return evidence;
+        },
+      },
+      {
+        check: `through ${who} cicd-build: the npm endpoint of ${io.domain}/${io.repository}`,
+        account,
+        expected: 'allowed',
+        notInEmulator: noCodeArtifact,
+        run: () => io.endpointAsBuild(account),
+      },
+      {
+        check: `through ${who} cicd-build: publish a package version to ${io.domain}/${io.repository} and be refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: noCodeArtifact,
+        async run() {
+          if (!tokens.has(account)) throw new PreconditionError(`no token for ${io.domain} through ${who} cicd-build, so a refused publish proves nothing`);
+          return io.publishAsBuild(account, run);
+        },
+      },
+    );
+  }
+  return checks;
+}
+
 export interface VerifyRun {
   readonly results: CheckResult[];
   readonly cleanupFailures: string[];
@@ -672,21 +808,107 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
     }
   }
 
+  const sessions = new Map<string, Promise<Credentials>>();
+  /** One session per role for the run, assumed from the CICD account. */
+  const session = (roleArn: string) => {
+    if (!sessions.has(roleArn)) {
+      sessions.set(roleArn, assumeRole(cicd, roleArn, 'from the CICD account').catch((e) => {
+        throw new PreconditionError(`no session of ${roleArn}: ${(e as Error).name}: ${(e as Error).message}`);
+      }));
+    }
+    return sessions.get(roleArn)!;
+  };
+  const targetConn = (account: string) => conns.get(account)!;
+  const buildSession = (account: string) => {
+    const roleArn = `arn:aws:iam::${account}:role/${CrossAccountPipelineRoles.buildRoleName()}`;
+    return session(roleArn).then((credentials) => ({ roleArn, credentials }));
+  };
+
+  // The reference app's image repositories: the targets' build roles pull from the first one and push to none.
+  if (config0.imageRepositories.length > 0) {
+    const repositoryName = config0.imageRepositories[0];
+    const repositoryArn = `arn:aws:ecr:${region}:${accounts.cicd}:repository/${repositoryName}`;
+    const ecrAsBuild = async (account: string) => {
+      const { roleArn, credentials } = await buildSession(account);
+      return { roleArn, ecr: new ECRClient(config(targetConn(account), credentials)) };
+    };
+    const imagesIo: ImagesIo = {
+      repositoryArn,
+      async pullAsBuild(account, tag) {
+        const { roleArn, ecr } = await ecrAsBuild(account);
+        const res = await withTimeout(`ecr:BatchGetImage ${repositoryArn}:${tag} as ${roleArn}`, CALL_MS, (abortSignal) =>
+          ecr.send(new BatchGetImageCommand({ registryId: accounts.cicd, repositoryName, imageIds: [{ imageTag: tag }] }), { abortSignal }));
+        const image = res.images?.[0];
+        if (image) return `${repositoryName}:${tag} is ${image.imageId?.imageDigest ?? '?'}, read as ${roleArn}`;
+        const failure = res.failures?.[0];
+        // ECR names a missing tag only to a caller the repository admitted.
+        if (failure?.failureCode === 'ImageNotFound') return `${repositoryName}:${tag}: ImageNotFound (the request was admitted), as ${roleArn}`;
+        const error = new Error(`ecr:BatchGetImage ${repositoryName}:${tag}: ${failure?.failureCode ?? 'neither an image nor a failure'} ${failure?.failureReason ?? ''}`.trim());
+        error.name = 'UnexpectedAnswer';
+        throw error;
+      },
+      async pushAsBuild(account) {
+        const { roleArn, ecr } = await ecrAsBuild(account);
+        const res = await withTimeout(`ecr:InitiateLayerUpload ${repositoryArn} as ${roleArn}`, CALL_MS, (abortSignal) =>
+          ecr.send(new InitiateLayerUploadCommand({ registryId: accounts.cicd, repositoryName }), { abortSignal }));
+        // An upload that is never completed expires; nothing to delete.
+        return `layer upload ${res.uploadId ?? '?'} initiated as ${roleArn}`;
+      },
+    };
+    checks.push(...imageChecks(config0.targets, config0.sampleImageTag, imagesIo));
+  }
+
+  // The reference app's packages (store defaults: domain `cicd`, repository `packages`): the targets' build roles read, never publish.
+  if (config0.packages) {
+    const domain = DEFAULT_PACKAGE_DOMAIN;
+    const repository = DEFAULT_PACKAGE_REPOSITORY;
+    const where = { domain, domainOwner: accounts.cicd };
+    const codeArtifactAsBuild = async (account: string) => {
+      const { roleArn, credentials } = await buildSession(account);
+      return { roleArn, client: new CodeartifactClient(config(targetConn(account), credentials)) };
+    };
+    const packagesIo: PackagesIo = {
+      domain,
+      repository,
+      async tokenAsBuild(account) {
+        const { roleArn, client } = await codeArtifactAsBuild(account);
+        const res = await withTimeout(`codeartifact:GetAuthorizationToken ${domain} as ${roleArn}`, CALL_MS, (abortSignal) =>
+          client.send(new GetAuthorizationTokenCommand({ ...where, durationSeconds: 900 }), { abortSignal }));
+        if (!res.authorizationToken) throw new Error(`codeartifact:GetAuthorizationToken ${domain}: no token in the answer`);
+        return `a token for ${domain} (owner ${accounts.cicd}) until ${res.expiration?.toISOString() ?? '?'}, as ${roleArn}`;
+      },
+      async endpointAsBuild(account) {
+        const { roleArn, client } = await codeArtifactAsBuild(account);
+        const res = await withTimeout(`codeartifact:GetRepositoryEndpoint ${domain}/${repository} as ${roleArn}`, CALL_MS, (abortSignal) =>
+          client.send(new GetRepositoryEndpointCommand({ ...where, repository, format: PackageFormat.NPM }), { abortSignal }));
+        return `${res.repositoryEndpoint ?? '?'}, as ${roleArn}`;
+      },
+      async publishAsBuild(account, runId) {
+        const { roleArn, client } = await codeArtifactAsBuild(account);
+        const assetContent = Buffer.from(`cicd verify ${runId}`);
+        const version = { ...where, repository, format: PackageFormat.GENERIC, namespace: 'cicd-verify', package: 'cicd-verify' };
+        const res = await withTimeout(`codeartifact:PublishPackageVersion ${domain}/${repository} as ${roleArn}`, CALL_MS, (abortSignal) =>
+          client.send(new PublishPackageVersionCommand({
+            ...version,
+            packageVersion: runId,
+            assetContent,
+            assetName: 'verify.txt',
+            assetSHA256: createHash('sha256').update(assetContent).digest('hex'),
+          }), { abortSignal }));
+        // Published, wrongly: the CICD account deletes it.
+        cleanups.push([`delete package version cicd-verify/cicd-verify@${runId} in ${domain}/${repository}`, () =>
+          withTimeout(`codeartifact:DeletePackageVersions cicd-verify/cicd-verify@${runId}`, CALL_MS, (abortSignal) =>
+            new CodeartifactClient(config(cicd)).send(new DeletePackageVersionsCommand({ ...version, versions: [runId] }), { abortSignal }))]);
+        return `published cicd-verify/cicd-verify@${res.version ?? runId} as ${roleArn}`;
+      },
+    };
+    checks.push(...packageChecks(config0.targets, run, packagesIo));
+  }
+
   // The reference app's cdkAssets: the central assets bucket, and the targets' bootstrap compatibility with it.
   if (config0.cdkAssets) {
     const assetsBucket = CicdArtifactStore.bucketName(DEFAULT_ASSETS_PREFIX, accounts.cicd, region);
     const publishingArn = `arn:aws:iam::${accounts.cicd}:role/${assetPublishingRoleName(DEFAULT_ASSETS_PREFIX, region)}`;
-    const sessions = new Map<string, Promise<Credentials>>();
-    /** One session per role for the run, assumed from the CICD account. */
-    const session = (roleArn: string) => {
-      if (!sessions.has(roleArn)) {
-        sessions.set(roleArn, assumeRole(cicd, roleArn, 'from the CICD account').catch((e) => {
-          throw new PreconditionError(`no session of ${roleArn}: ${(e as Error).name}: ${(e as Error).message}`);
-        }));
-      }
-      return sessions.get(roleArn)!;
-    };
-    const targetConn = (account: string) => conns.get(account)!;
     const ownSsm = (account: string) => {
       const t = config0.targets.find((x) => x.accountId === account)!;
       return new SSMClient(config({ ...targetConn(account), profile: options.profiles[profileOf(t.name)] }));
