@@ -4,8 +4,8 @@
  * CI (`npx projen test:deploy`) and against AWS by hand.
  */
 import {
-  assetKey, AssetsIo, BootstrapIo, cdkAssetsChecks, Check, CheckResult, exitCode, isDenial, PreconditionError, renderResults, runCheck, summarize,
-  summaryLine, TimeoutError, verdictOf, withTimeout,
+  assetKey, AssetsIo, BootstrapIo, cdkAssetsChecks, Check, CheckResult, exitCode, imageChecks, ImagesIo, isDenial, packageChecks, PackagesIo,
+  PreconditionError, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout,
 } from '../scripts/verify';
 
 const result = (expected: CheckResult['expected'], got: CheckResult['got'], check = 'a check'): CheckResult =>
@@ -219,5 +219,127 @@ describe('verify: CDK assets and bootstrap compatibility', () => {
     const checks = cdkAssetsChecks(targets, 'run1', aws.assets, { io: aws.bootstrap, parameterName: VERSION_PARAMETER, version: '34' });
     const r = await runCheck(checks.find((c) => c.check.includes('holds the bootstrap version'))!, false);
     expect([r.got, r.evidence]).toEqual(['error', `Error: ${VERSION_PARAMETER} is "33", not 34`]);
+  });
+});
+
+describe('verify: images and packages through the targets\' build roles', () => {
+  const NONPROD = '222222222222';
+  const PROD = '777777777777';
+  const REPOSITORY = 'arn:aws:ecr:eu-west-1:111111111111:repository/sample-app';
+  const targets = [{ name: 'nonprod', accountId: NONPROD }, { name: 'prod', accountId: PROD }];
+  const refused = (name: string, what: string) => Object.assign(new Error(`User is not authorized to perform: ${what}`), { name });
+
+  /**
+   * A stand-in for AWS that decides as the deployed policies should: a target's build role pulls
+   * (an empty repository answers that the tag has no image) and gets a token and an endpoint; it
+   * neither pushes nor publishes. Each flaw breaks one of these, for the accounts listed.
+   */
+  function fakeAws(flaws: { pushes?: string[]; pullRefused?: string[]; publishes?: string[]; tokenRefused?: string[]; endpointRefused?: string[] } = {}) {
+    const has = (list: string[] | undefined, account: string) => list?.includes(account) ?? false;
+    const images: ImagesIo = {
+      repositoryArn: REPOSITORY,
+      async pullAsBuild(account, tag) {
+        if (has(flaws.pullRefused, account)) throw refused('AccessDeniedException', 'ecr:BatchGetImage');
+        return `sample-app:${tag}: ImageNotFound (the request was admitted)`;
+      },
+      async pushAsBuild(account) {
+        if (has(flaws.pushes, account)) return 'layer upload u-1 initiated';
+        throw refused('AccessDeniedException', 'ecr:InitiateLayerUpload');
+      },
+    };
+    const packages: PackagesIo = {
+      domain: 'cicd',
+      repository: 'packages',
+      async tokenAsBuild(account) {
+        if (has(flaws.tokenRefused, account)) throw refused('AccessDeniedException', 'codeartifact:GetAuthorizationToken');
+        return 'a token for cicd';
+      },
+      async endpointAsBuild(account) {
+        if (has(flaws.endpointRefused, account)) throw refused('AccessDeniedException', 'codeartifact:GetRepositoryEndpoint');
+        return 'https://cicd-111111111111.d.codeartifact.eu-west-1.amazonaws.com/npm/packages/';
+      },
+      async publishAsBuild(account, run) {
+        if (has(flaws.publishes, account)) return `published cicd-verify/cicd-verify@${run}`;
+        throw refused('AccessDeniedException', 'codeartifact:PublishPackageVersion');
+      },
+    };
+    return { images, packages };
+  }
+  const checksFor = (aws: ReturnType<typeof fakeAws>, ts = targets) =>
+    [...imageChecks(ts, 'v1', aws.images), ...packageChecks(ts, 'run1', aws.packages)];
+  async function runAll(checks: Check[], inEmulator = false): Promise<CheckResult[]> {
+    const results: CheckResult[] = [];
+    for (const c of checks) results.push(await runCheck(c, inEmulator));
+    return results;
+  }
+  const missed = (results: CheckResult[]) => results.filter((r) => verdictOf(r) === 'MISS').map((r) => r.check);
+
+  test('each target\'s build role pulls and gets a token and the endpoint; its push and publish are refused', async () => {
+    const results = await runAll(checksFor(fakeAws()));
+    expect(results.map((r) => [r.check, r.expected, verdictOf(r)])).toEqual([
+      [`through nonprod ${NONPROD} cicd-build: pull v1 from ${REPOSITORY}`, 'allowed', 'pass'],
+      [`through nonprod ${NONPROD} cicd-build: push to ${REPOSITORY} and be refused`, 'denied', 'pass'],
+      [`through prod ${PROD} cicd-build: pull v1 from ${REPOSITORY}`, 'allowed', 'pass'],
+      [`through prod ${PROD} cicd-build: push to ${REPOSITORY} and be refused`, 'denied', 'pass'],
+      [`through nonprod ${NONPROD} cicd-build: a CodeArtifact token for the domain cicd`, 'allowed', 'pass'],
+      [`through nonprod ${NONPROD} cicd-build: the npm endpoint of cicd/packages`, 'allowed', 'pass'],
+      [`through nonprod ${NONPROD} cicd-build: publish a package version to cicd/packages and be refused`, 'denied', 'pass'],
+      [`through prod ${PROD} cicd-build: a CodeArtifact token for the domain cicd`, 'allowed', 'pass'],
+      [`through prod ${PROD} cicd-build: the npm endpoint of cicd/packages`, 'allowed', 'pass'],
+      [`through prod ${PROD} cicd-build: publish a package version to cicd/packages and be refused`, 'denied', 'pass'],
+    ]);
+    expect(exitCode(results)).toBe(0);
+  });
+
+  test('a repository that admits a target\'s push, or a domain that admits its publish, is a miss', async () => {
+    const results = await runAll(checksFor(fakeAws({ pushes: [PROD], publishes: [NONPROD] })));
+    expect(missed(results)).toEqual([
+      `through prod ${PROD} cicd-build: push to ${REPOSITORY} and be refused`,
+      `through nonprod ${NONPROD} cicd-build: publish a package version to cicd/packages and be refused`,
+    ]);
+    expect(exitCode(results)).toBe(1);
+  });
+
+  test('a refused pull, token or endpoint is a miss', async () => {
+    const results = await runAll(checksFor(fakeAws({ pullRefused: [NONPROD], endpointRefused: [PROD] })));
+    expect(missed(results)).toEqual([
+      `through nonprod ${NONPROD} cicd-build: pull v1 from ${REPOSITORY}`,
+      // The push refusal after a refused pull proves nothing: an error, not a pass.
+      `through nonprod ${NONPROD} cicd-build: push to ${REPOSITORY} and be refused`,
+      `through prod ${PROD} cicd-build: the npm endpoint of cicd/packages`,
+    ]);
+    expect(results.find((r) => r.check.includes('endpoint') && r.account === PROD)!.got).toBe('denied');
+  });
+
+  test('without an admitted pull or a token, the expected refusals are errors, not passes', async () => {
+    const results = await runAll(checksFor(fakeAws({ pullRefused: [PROD], tokenRefused: [PROD] }), [targets[1]]));
+    expect(results.map((r) => [r.expected, r.got, verdictOf(r)])).toEqual([
+      ['allowed', 'denied', 'MISS'], ['denied', 'error', 'MISS'],
+      ['allowed', 'denied', 'MISS'], ['allowed', 'allowed', 'pass'], ['denied', 'error', 'MISS'],
+    ]);
+    expect(results[1].evidence).toBe(`PreconditionError: the pull through prod ${PROD} cicd-build was not admitted, so a refused push proves nothing`);
+    expect(results[4].evidence).toBe(`PreconditionError: no token for cicd through prod ${PROD} cicd-build, so a refused publish proves nothing`);
+  });
+
+  test('targets in one account are checked once, through that account\'s build role', () => {
+    const one = [{ name: 'main', accountId: NONPROD }, { name: 'nonprod', accountId: NONPROD }];
+    expect(checksFor(fakeAws(), one).map((c) => c.check)).toEqual([
+      `through main, nonprod ${NONPROD} cicd-build: pull v1 from ${REPOSITORY}`,
+      `through main, nonprod ${NONPROD} cicd-build: push to ${REPOSITORY} and be refused`,
+      `through main, nonprod ${NONPROD} cicd-build: a CodeArtifact token for the domain cicd`,
+      `through main, nonprod ${NONPROD} cicd-build: the npm endpoint of cicd/packages`,
+      `through main, nonprod ${NONPROD} cicd-build: publish a package version to cicd/packages and be refused`,
+    ]);
+  });
+
+  test('in the emulator, every image and package check is "not answerable here", with its reason', async () => {
+    // Even a stand-in that admits the push and the publish: the emulator's answer is not asked.
+    const results = await runAll(checksFor(fakeAws({ pushes: [NONPROD, PROD], publishes: [NONPROD, PROD] })), true);
+    expect(summarize(results)).toEqual({ passed: 0, missed: 0, unanswerable: 10 });
+    expect(exitCode(results)).toBe(0);
+    expect([...new Set(results.map((r) => r.evidence))]).toEqual([
+      'MiniStack evaluates no IAM policy (trust, key, bucket or identity), so its answer would prove nothing; its ECR does not evaluate a repository policy across accounts',
+      'MiniStack has no CodeArtifact service (and evaluates no IAM policy)',
+    ]);
   });
 });
