@@ -234,7 +234,14 @@ describe('verify: images and packages through the targets\' build roles', () => 
    * (an empty repository answers that the tag has no image) and gets a token and an endpoint; it
    * neither pushes nor publishes. Each flaw breaks one of these, for the accounts listed.
    */
-  function fakeAws(flaws: { pushes?: string[]; pullRefused?: string[]; publishes?: string[]; tokenRefused?: string[]; endpointRefused?: string[] } = {}) {
+  interface Flaws {
+    readonly pushes?: string[];
+    readonly pullRefused?: string[];
+    readonly publishes?: string[];
+    readonly tokenRefused?: string[];
+    readonly endpointRefused?: string[];
+  }
+  function fakeAws(flaws: Flaws = {}) {
     const has = (list: string[] | undefined, account: string) => list?.includes(account) ?? false;
     const images: ImagesIo = {
       repositoryArn: REPOSITORY,
