@@ -412,6 +412,27 @@ export function cdkAssetsChecks(
   return checks;
 }
 
+/** What `ecr:BatchGetImage` answered, in the part the image checks read. */
+export interface PullAnswer {
+  readonly images?: Array<{ readonly imageId?: { readonly imageDigest?: string } }>;
+  readonly failures?: Array<{ readonly failureCode?: string; readonly failureReason?: string }>;
+}
+
+/**
+ * The evidence of an admitted pull of `image` (`NAME:TAG`): the image's digest, or ECR's answer
+ * that the tag has no image, which it gives only to a caller the repository admitted (a refused
+ * caller gets `AccessDeniedException`). Any other answer throws, as an error and not a refusal.
+ */
+export function pullAnswer(image: string, res: PullAnswer): string {
+  const found = res.images?.[0];
+  if (found) return `${image} is ${found.imageId?.imageDigest ?? '?'}`;
+  const failure = res.failures?.[0];
+  if (failure?.failureCode === 'ImageNotFound') return `${image}: ImageNotFound (the request was admitted)`;
+  const error = new Error(`ecr:BatchGetImage ${image}: ${failure?.failureCode ?? 'neither an image nor a failure'} ${failure?.failureReason ?? ''}`.trim());
+  error.name = 'UnexpectedAnswer';
+  throw error;
+}
+
 /** A target account whose `cicd-build` role the image and package checks act through. */
 export type StoreTarget = AssetsTarget;
 
@@ -838,14 +859,7 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
         const { roleArn, ecr } = await ecrAsBuild(account);
         const res = await withTimeout(`ecr:BatchGetImage ${repositoryArn}:${tag} as ${roleArn}`, CALL_MS, (abortSignal) =>
           ecr.send(new BatchGetImageCommand({ registryId: accounts.cicd, repositoryName, imageIds: [{ imageTag: tag }] }), { abortSignal }));
-        const image = res.images?.[0];
-        if (image) return `${repositoryName}:${tag} is ${image.imageId?.imageDigest ?? '?'}, read as ${roleArn}`;
-        const failure = res.failures?.[0];
-        // ECR names a missing tag only to a caller the repository admitted.
-        if (failure?.failureCode === 'ImageNotFound') return `${repositoryName}:${tag}: ImageNotFound (the request was admitted), as ${roleArn}`;
-        const error = new Error(`ecr:BatchGetImage ${repositoryName}:${tag}: ${failure?.failureCode ?? 'neither an image nor a failure'} ${failure?.failureReason ?? ''}`.trim());
-        error.name = 'UnexpectedAnswer';
-        throw error;
+        return `${pullAnswer(`${repositoryName}:${tag}`, res)}, as ${roleArn}`;
       },
       async pushAsBuild(account) {
         const { roleArn, ecr } = await ecrAsBuild(account);

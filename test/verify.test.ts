@@ -5,7 +5,7 @@
  */
 import {
   assetKey, AssetsIo, BootstrapIo, cdkAssetsChecks, Check, CheckResult, exitCode, imageChecks, ImagesIo, isDenial, packageChecks, PackagesIo,
-  PreconditionError, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout,
+  PreconditionError, pullAnswer, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout,
 } from '../scripts/verify';
 
 const result = (expected: CheckResult['expected'], got: CheckResult['got'], check = 'a check'): CheckResult =>
@@ -348,5 +348,17 @@ describe('verify: images and packages through the targets\' build roles', () => 
       'MiniStack evaluates no IAM policy (trust, key, bucket or identity), so its answer would prove nothing; its ECR does not evaluate a repository policy across accounts',
       'MiniStack has no CodeArtifact service (and evaluates no IAM policy)',
     ]);
+  });
+
+  test('a pull is admitted when ECR returns the image or says the tag has none; any other answer is an error, not a refusal', async () => {
+    expect(pullAnswer('sample-app:v1', { images: [{ imageId: { imageDigest: 'sha256:abc' } }], failures: [] })).toBe('sample-app:v1 is sha256:abc');
+    expect(pullAnswer('sample-app:v1', { images: [], failures: [{ failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }] }))
+      .toBe('sample-app:v1: ImageNotFound (the request was admitted)');
+    const check = (res: Parameters<typeof pullAnswer>[1]): Check => ({
+      check: 'pull', account: NONPROD, expected: 'allowed', run: async () => pullAnswer('sample-app:v1', res),
+    });
+    const kms = await runCheck(check({ images: [], failures: [{ failureCode: 'KmsError', failureReason: 'The KMS key is disabled' }] }), false);
+    expect([kms.got, kms.evidence]).toEqual(['error', 'UnexpectedAnswer: ecr:BatchGetImage sample-app:v1: KmsError The KMS key is disabled']);
+    expect((await runCheck(check({}), false)).evidence).toBe('UnexpectedAnswer: ecr:BatchGetImage sample-app:v1: neither an image nor a failure');
   });
 });
