@@ -451,15 +451,19 @@ export interface ImagesIo {
   pullAsBuild(targetAccount: string, tag: string): Promise<string>;
   /** `ecr:InitiateLayerUpload`, the first call of a push. */
   pushAsBuild(targetAccount: string): Promise<string>;
+  /** `ecr:BatchGetImage` of `tag` with the target account's own profile (not a role the store lists). */
+  pullAsOwn(targetAccount: string, tag: string): Promise<string>;
 }
 
 /**
  * The image checks (`imageRepositoryNames`): each target account's `cicd-build` role pulls from
- * the store's first repository and is refused a push. The refused push is a pass only when the
- * same role's pull was admitted; otherwise it is an error (the session, the repository or the
- * network failed, not the push), so that it cannot pass by accident.
+ * the store's first repository and is refused a push; the own profile of each account in
+ * `narrowedAccounts` (the store lists roles, not whole accounts) is refused a pull. A refusal is a
+ * pass only when the same account's build role pull was admitted; otherwise it is an error (the
+ * session, the repository or the network failed, not the request), so that it cannot pass by
+ * accident.
  */
-export function imageChecks(targets: StoreTarget[], tag: string, io: ImagesIo): Check[] {
+export function imageChecks(targets: StoreTarget[], tag: string, io: ImagesIo, narrowedAccounts: string[] = []): Check[] {
   const pulled = new Set<string>();
   const checks: Check[] = [];
   for (const account of [...new Set(targets.map((t) => t.accountId))]) {
@@ -487,6 +491,18 @@ export function imageChecks(targets: StoreTarget[], tag: string, io: ImagesIo): 
         },
       },
     );
+    if (narrowedAccounts.includes(account)) {
+      checks.push({
+        check: `${who}'s own profile (not a listed role) pulls ${tag} from ${io.repositoryArn} and is refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: `${NO_IAM}; its ECR does not evaluate a repository policy across accounts`,
+        async run() {
+          if (!pulled.has(account)) throw new PreconditionError(`the pull through ${who} cicd-build was not admitted, so a refused pull proves nothing`);
+          return io.pullAsOwn(account, tag);
+        },
+      });
+    }
   }
   return checks;
 }
@@ -506,14 +522,17 @@ export interface PackagesIo {
   endpointAsBuild(targetAccount: string): Promise<string>;
   /** `codeartifact:PublishPackageVersion` of a generic package `cicd-verify/RUN` (deleted after the run if admitted). */
   publishAsBuild(targetAccount: string, run: string): Promise<string>;
+  /** `codeartifact:GetAuthorizationToken` for the domain with the target account's own profile. */
+  tokenAsOwn(targetAccount: string): Promise<string>;
 }
 
 /**
  * The package checks (`packages`): each target account's `cicd-build` role gets a token for the
- * domain and the repository's npm endpoint, and is refused a publish. The refused publish is a
- * pass only when the same role got its token; otherwise it is an error.
+ * domain and the repository's npm endpoint, and is refused a publish; the own profile of each
+ * account in `narrowedAccounts` is refused a token. A refusal is a pass only when the same
+ * account's build role got its token; otherwise it is an error.
  */
-export function packageChecks(targets: StoreTarget[], run: string, io: PackagesIo): Check[] {
+export function packageChecks(targets: StoreTarget[], run: string, io: PackagesIo, narrowedAccounts: string[] = []): Check[] {
   const tokens = new Set<string>();
   const noCodeArtifact = 'MiniStack has no CodeArtifact service (and evaluates no IAM policy)';
   const checks: Check[] = [];
@@ -549,6 +568,18 @@ export function packageChecks(targets: StoreTarget[], run: string, io: PackagesI
         },
       },
     );
+    if (narrowedAccounts.includes(account)) {
+      checks.push({
+        check: `${who}'s own profile (not a listed role) asks for a CodeArtifact token for ${io.domain} and is refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: noCodeArtifact,
+        async run() {
+          if (!tokens.has(account)) throw new PreconditionError(`no token for ${io.domain} through ${who} cicd-build, so a refused token proves nothing`);
+          return io.tokenAsOwn(account);
+        },
+      });
+    }
   }
   return checks;
 }
@@ -840,6 +871,12 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
     return sessions.get(roleArn)!;
   };
   const targetConn = (account: string) => conns.get(account)!;
+  const ownConn = (account: string): Connection => {
+    const t = config0.targets.find((x) => x.accountId === account)!;
+    return { ...targetConn(account), profile: options.profiles[profileOf(t.name)] };
+  };
+  // As for artifacts: with role-ID or role-ARN narrowing, a target's own profile is no listed role.
+  const narrowed = options.narrowing === 'account' ? [] : config0.targets.map((t) => t.accountId).filter((a) => a !== accounts.cicd);
   const buildSession = (account: string) => {
     const roleArn = `arn:aws:iam::${account}:role/${CrossAccountPipelineRoles.buildRoleName()}`;
     return session(roleArn).then((credentials) => ({ roleArn, credentials }));
@@ -853,14 +890,18 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
       const { roleArn, credentials } = await buildSession(account);
       return { roleArn, ecr: new ECRClient(config(targetConn(account), credentials)) };
     };
+    const pull = async (ecr: ECRClient, tag: string, who: string) => {
+      const res = await withTimeout(`ecr:BatchGetImage ${repositoryArn}:${tag} as ${who}`, CALL_MS, (abortSignal) =>
+        ecr.send(new BatchGetImageCommand({ registryId: accounts.cicd, repositoryName, imageIds: [{ imageTag: tag }] }), { abortSignal }));
+      return `${pullAnswer(`${repositoryName}:${tag}`, res)}, as ${who}`;
+    };
     const imagesIo: ImagesIo = {
       repositoryArn,
       async pullAsBuild(account, tag) {
         const { roleArn, ecr } = await ecrAsBuild(account);
-        const res = await withTimeout(`ecr:BatchGetImage ${repositoryArn}:${tag} as ${roleArn}`, CALL_MS, (abortSignal) =>
-          ecr.send(new BatchGetImageCommand({ registryId: accounts.cicd, repositoryName, imageIds: [{ imageTag: tag }] }), { abortSignal }));
-        return `${pullAnswer(`${repositoryName}:${tag}`, res)}, as ${roleArn}`;
+        return pull(ecr, tag, roleArn);
       },
+      pullAsOwn: (account, tag) => pull(new ECRClient(config(ownConn(account))), tag, `the own profile of ${account}`),
       async pushAsBuild(account) {
         const { roleArn, ecr } = await ecrAsBuild(account);
         const res = await withTimeout(`ecr:InitiateLayerUpload ${repositoryArn} as ${roleArn}`, CALL_MS, (abortSignal) =>
@@ -869,7 +910,7 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
         return `layer upload ${res.uploadId ?? '?'} initiated as ${roleArn}`;
       },
     };
-    checks.push(...imageChecks(config0.targets, config0.sampleImageTag, imagesIo));
+    checks.push(...imageChecks(config0.targets, config0.sampleImageTag, imagesIo, narrowed));
   }
 
   // The reference app's packages (store defaults: domain `cicd`, repository `packages`): the targets' build roles read, never publish.
@@ -881,16 +922,20 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
       const { roleArn, credentials } = await buildSession(account);
       return { roleArn, client: new CodeartifactClient(config(targetConn(account), credentials)) };
     };
+    const token = async (client: CodeartifactClient, who: string) => {
+      const res = await withTimeout(`codeartifact:GetAuthorizationToken ${domain} as ${who}`, CALL_MS, (abortSignal) =>
+        client.send(new GetAuthorizationTokenCommand({ ...where, durationSeconds: 900 }), { abortSignal }));
+      if (!res.authorizationToken) throw new Error(`codeartifact:GetAuthorizationToken ${domain}: no token in the answer`);
+      return `a token for ${domain} (owner ${accounts.cicd}) until ${res.expiration?.toISOString() ?? '?'}, as ${who}`;
+    };
     const packagesIo: PackagesIo = {
       domain,
       repository,
       async tokenAsBuild(account) {
         const { roleArn, client } = await codeArtifactAsBuild(account);
-        const res = await withTimeout(`codeartifact:GetAuthorizationToken ${domain} as ${roleArn}`, CALL_MS, (abortSignal) =>
-          client.send(new GetAuthorizationTokenCommand({ ...where, durationSeconds: 900 }), { abortSignal }));
-        if (!res.authorizationToken) throw new Error(`codeartifact:GetAuthorizationToken ${domain}: no token in the answer`);
-        return `a token for ${domain} (owner ${accounts.cicd}) until ${res.expiration?.toISOString() ?? '?'}, as ${roleArn}`;
+        return token(client, roleArn);
       },
+      tokenAsOwn: (account) => token(new CodeartifactClient(config(ownConn(account))), `the own profile of ${account}`),
       async endpointAsBuild(account) {
         const { roleArn, client } = await codeArtifactAsBuild(account);
         const res = await withTimeout(`codeartifact:GetRepositoryEndpoint ${domain}/${repository} as ${roleArn}`, CALL_MS, (abortSignal) =>
@@ -916,7 +961,7 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
         return `published cicd-verify/cicd-verify@${res.version ?? runId} as ${roleArn}`;
       },
     };
-    checks.push(...packageChecks(config0.targets, run, packagesIo));
+    checks.push(...packageChecks(config0.targets, run, packagesIo, narrowed));
   }
 
   // The reference app's cdkAssets: the central assets bucket, and the targets' bootstrap compatibility with it.

@@ -232,7 +232,8 @@ describe('verify: images and packages through the targets\' build roles', () => 
   /**
    * A stand-in for AWS that decides as the deployed policies should: a target's build role pulls
    * (an empty repository answers that the tag has no image) and gets a token and an endpoint; it
-   * neither pushes nor publishes. Each flaw breaks one of these, for the accounts listed.
+   * neither pushes nor publishes; a target's own profile neither pulls nor gets a token. Each flaw
+   * breaks one of these, for the accounts listed.
    */
   interface Flaws {
     readonly pushes?: string[];
@@ -240,6 +241,8 @@ describe('verify: images and packages through the targets\' build roles', () => 
     readonly publishes?: string[];
     readonly tokenRefused?: string[];
     readonly endpointRefused?: string[];
+    /** Accounts whose own profile the repository and the domain admit (as if the store listed whole accounts). */
+    readonly ownAdmitted?: string[];
   }
   function fakeAws(flaws: Flaws = {}) {
     const has = (list: string[] | undefined, account: string) => list?.includes(account) ?? false;
@@ -252,6 +255,10 @@ describe('verify: images and packages through the targets\' build roles', () => 
       async pushAsBuild(account) {
         if (has(flaws.pushes, account)) return 'layer upload u-1 initiated';
         throw refused('AccessDeniedException', 'ecr:InitiateLayerUpload');
+      },
+      async pullAsOwn(account, tag) {
+        if (has(flaws.ownAdmitted, account)) return `sample-app:${tag}: ImageNotFound (the request was admitted)`;
+        throw refused('AccessDeniedException', 'ecr:BatchGetImage');
       },
     };
     const packages: PackagesIo = {
@@ -269,11 +276,15 @@ describe('verify: images and packages through the targets\' build roles', () => 
         if (has(flaws.publishes, account)) return `published cicd-verify/cicd-verify@${run}`;
         throw refused('AccessDeniedException', 'codeartifact:PublishPackageVersion');
       },
+      async tokenAsOwn(account) {
+        if (has(flaws.ownAdmitted, account)) return 'a token for cicd';
+        throw refused('AccessDeniedException', 'codeartifact:GetAuthorizationToken');
+      },
     };
     return { images, packages };
   }
-  const checksFor = (aws: ReturnType<typeof fakeAws>, ts = targets) =>
-    [...imageChecks(ts, 'v1', aws.images), ...packageChecks(ts, 'run1', aws.packages)];
+  const checksFor = (aws: ReturnType<typeof fakeAws>, ts = targets, narrowed: string[] = []) =>
+    [...imageChecks(ts, 'v1', aws.images, narrowed), ...packageChecks(ts, 'run1', aws.packages, narrowed)];
   async function runAll(checks: Check[], inEmulator = false): Promise<CheckResult[]> {
     const results: CheckResult[] = [];
     for (const c of checks) results.push(await runCheck(c, inEmulator));
@@ -360,5 +371,19 @@ describe('verify: images and packages through the targets\' build roles', () => 
     const kms = await runCheck(check({ images: [], failures: [{ failureCode: 'KmsError', failureReason: 'The KMS key is disabled' }] }), false);
     expect([kms.got, kms.evidence]).toEqual(['error', 'UnexpectedAnswer: ecr:BatchGetImage sample-app:v1: KmsError The KMS key is disabled']);
     expect((await runCheck(check({}), false)).evidence).toBe('UnexpectedAnswer: ecr:BatchGetImage sample-app:v1: neither an image nor a failure');
+  });
+
+  test('with role narrowing, a target\'s own profile is refused a pull and a token; admitted, it is a miss', async () => {
+    const ok = await runAll(checksFor(fakeAws(), targets, [PROD]));
+    const own = ok.filter((r) => r.check.includes('own profile'));
+    expect(own.map((r) => [r.check, r.expected, verdictOf(r)])).toEqual([
+      [`prod ${PROD}'s own profile (not a listed role) pulls v1 from ${REPOSITORY} and is refused`, 'denied', 'pass'],
+      [`prod ${PROD}'s own profile (not a listed role) asks for a CodeArtifact token for cicd and is refused`, 'denied', 'pass'],
+    ]);
+    expect(ok).toHaveLength(12);
+    expect(missed(await runAll(checksFor(fakeAws({ ownAdmitted: [PROD] }), targets, [PROD])))).toEqual(own.map((r) => r.check));
+    // Refusals of the own profile after the build role itself failed prove nothing.
+    const blocked = await runAll(checksFor(fakeAws({ pullRefused: [PROD], tokenRefused: [PROD] }), [targets[1]], [PROD]));
+    expect(blocked.filter((r) => r.check.includes('own profile')).map((r) => [r.got, verdictOf(r)])).toEqual([['error', 'MISS'], ['error', 'MISS']]);
   });
 });
