@@ -10,8 +10,8 @@
  * a pass nor as a miss. Everything it creates (an object version per upload, two stacks per
  * target; with `--cdk-assets` an asset per target account and a scratch parameter; with
  * `--packages` a package version, only if a target's publish was wrongly admitted) is deleted
- * before it exits; an image push is only begun (`ecr:InitiateLayerUpload`), never completed, and
- * ECR drops the unfinished upload. Every AWS call has a timeout. Exits non-zero on any miss.
+ * before it exits; an image push is only begun (`ecr:InitiateLayerUpload`), never completed, so
+ * no layer or image is written. Every AWS call has a timeout. Exits non-zero on any miss.
  */
 import { createHash, randomBytes } from 'crypto';
 import {
