@@ -63,6 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ecr',
     '@aws-sdk/client-iam',
     '@aws-sdk/client-kms',
+    '@aws-sdk/client-lambda',
     '@aws-sdk/client-s3',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',
