@@ -13,7 +13,7 @@
  * before it exits; an image push is only begun (`ecr:InitiateLayerUpload`), never completed, so
  * no layer or image is written. Every AWS call has a timeout. Exits non-zero on any miss.
  */
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -21,17 +21,11 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import {
-  CodeartifactClient,
-  DeletePackageVersionsCommand,
-  GetAuthorizationTokenCommand,
-  GetRepositoryEndpointCommand,
-  PackageFormat,
-  PublishPackageVersionCommand,
-} from '@aws-sdk/client-codeartifact';
-import { BatchGetImageCommand, ECRClient, InitiateLayerUploadCommand } from '@aws-sdk/client-ecr';
+import { CodeartifactClient, DeletePackageVersionsCommand, GetAuthorizationTokenCommand, PackageFormat } from '@aws-sdk/client-codeartifact';
+import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -268,6 +262,77 @@ function functionTemplate(roleArn: string) {
           Role: roleArn,
           Code: { ZipFile: 'def handler(event, context):\n    return "verify"\n' },
         },
+      },
+    },
+  };
+}
+
+/** What the probe function answers: the call's result, or the error AWS gave it. */
+export interface ProbeAnswer {
+  readonly ok: boolean;
+  readonly evidence?: string;
+  readonly answer?: PullAnswer;
+  readonly name?: string;
+  readonly message?: string;
+}
+
+/**
+ * The probe's code: it makes one ECR or CodeArtifact call with its role's credentials and returns
+ * the answer, or the error's code and message (never the token itself).
+ */
+const PROBE_CODE = `import boto3, hashlib
+def handler(e, c):
+    try:
+        a = e['action']
+        if a in ('pull', 'push'):
+            ecr = boto3.client('ecr')
+            if a == 'pull':
+                r = ecr.batch_get_image(registryId=e['registry'], repositoryName=e['repository'], imageIds=[{'imageTag': e['tag']}])
+                return {'ok': True, 'answer': {
+                    'images': [{'imageId': {'imageDigest': i['imageId'].get('imageDigest')}} for i in r.get('images', [])],
+                    'failures': [{'failureCode': f.get('failureCode'), 'failureReason': f.get('failureReason')} for f in r.get('failures', [])]}}
+            r = ecr.initiate_layer_upload(registryId=e['registry'], repositoryName=e['repository'])
+            return {'ok': True, 'evidence': 'layer upload %s initiated' % r.get('uploadId')}
+        ca = boto3.client('codeartifact')
+        w = {'domain': e['domain'], 'domainOwner': e['owner']}
+        if a == 'token':
+            r = ca.get_authorization_token(durationSeconds=900, **w)
+            return {'ok': True, 'evidence': 'a token for %s until %s' % (e['domain'], r['expiration'].isoformat())}
+        if a == 'endpoint':
+            r = ca.get_repository_endpoint(repository=e['repo'], format='npm', **w)
+            return {'ok': True, 'evidence': r['repositoryEndpoint']}
+        body = ('cicd verify ' + e['run']).encode()
+        r = ca.publish_package_version(repository=e['repo'], format='generic', namespace='cicd-verify', package='cicd-verify',
+            packageVersion=e['run'], assetContent=body, assetName='verify.txt', assetSHA256=hashlib.sha256(body).hexdigest())
+        return {'ok': True, 'evidence': 'published cicd-verify/cicd-verify@%s' % r.get('version')}
+    except Exception as x:
+        err = getattr(x, 'response', {}).get('Error', {})
+        return {'ok': False, 'name': err.get('Code', type(x).__name__), 'message': str(x)}
+`;
+
+/**
+ * Reads the probe's answer: the call's result, or the error AWS gave the role (thrown with its
+ * code as name, so that `AccessDeniedException` is a refusal). A probe that failed itself
+ * (`functionError`) made no call to speak of: a `PreconditionError`, never a refusal.
+ */
+export function probeAnswer(functionName: string, functionError: string | undefined, payload: string): ProbeAnswer {
+  if (functionError) throw new PreconditionError(`the probe ${functionName} failed (${functionError}): ${payload.slice(0, 200)}`);
+  const answer = JSON.parse(payload) as ProbeAnswer;
+  if (!answer.ok) {
+    const error = new Error(answer.message ?? '');
+    error.name = answer.name ?? 'Error';
+    throw error;
+  }
+  return answer;
+}
+
+/** A function that runs as `roleArn` (the build role, which only CodeBuild and Lambda may assume). */
+function probeTemplate(roleArn: string, functionName: string) {
+  return {
+    Resources: {
+      Function: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { FunctionName: functionName, Runtime: 'python3.12', Handler: 'index.handler', Role: roleArn, Timeout: 25, Code: { ZipFile: PROBE_CODE } },
       },
     },
   };
@@ -879,37 +944,51 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
   };
   // As for artifacts: with role-ID or role-ARN narrowing, a target's own profile is no listed role.
   const narrowed = options.narrowing === 'account' ? [] : config0.targets.map((t) => t.accountId).filter((a) => a !== accounts.cicd);
-  const buildSession = (account: string) => {
-    const roleArn = `arn:aws:iam::${account}:role/${CrossAccountPipelineRoles.buildRoleName()}`;
-    return session(roleArn).then((credentials) => ({ roleArn, credentials }));
+  // Only CodeBuild and Lambda may assume cicd-build: a probe function runs as the role in the target
+  // account (created and invoked with the target's own profile) and makes the calls the checks ask for.
+  const probes = new Map<string, Promise<string>>();
+  const probeFunction = (account: string) => {
+    if (!probes.has(account)) {
+      const roleArn = `arn:aws:iam::${account}:role/${CrossAccountPipelineRoles.buildRoleName()}`;
+      const name = `cicd-verify-probe-${run}`;
+      const cfn = new CloudFormationClient(config(ownConn(account)));
+      cleanups.push([`delete stack ${name} in ${account}`, () => deleteStackAndWait(cfn, name)]);
+      probes.set(account, createStackAndWait(cfn, name, probeTemplate(roleArn, name)).then(() => name, (e) => {
+        throw new PreconditionError(`no probe function running as ${roleArn}: ${(e as Error).name}: ${(e as Error).message}`);
+      }));
+    }
+    return probes.get(account)!;
   };
+  /** Invokes the probe of `account` with `request`; throws what the role's call was answered. */
+  const probe = async (account: string, request: Record<string, string>): Promise<ProbeAnswer> => {
+    const functionName = await probeFunction(account);
+    const lambda = new LambdaClient(config(ownConn(account)));
+    const res = await withTimeout(`lambda:Invoke ${functionName} (${request.action} as cicd-build)`, CALL_MS, (abortSignal) =>
+      lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }), { abortSignal }));
+    return probeAnswer(functionName, res.FunctionError, Buffer.from(res.Payload ?? new Uint8Array()).toString());
+  };
+  const asBuild = (account: string) => `cicd-build of ${account}`;
 
   // The reference app's image repositories: the targets' build roles pull from the first one and push to none.
   if (config0.imageRepositories.length > 0) {
     const repositoryName = config0.imageRepositories[0];
     const repositoryArn = `arn:aws:ecr:${region}:${accounts.cicd}:repository/${repositoryName}`;
-    const ecrAsBuild = async (account: string) => {
-      const { roleArn, credentials } = await buildSession(account);
-      return { roleArn, ecr: new ECRClient(config(targetConn(account), credentials)) };
-    };
-    const pull = async (ecr: ECRClient, tag: string, who: string) => {
-      const res = await withTimeout(`ecr:BatchGetImage ${repositoryArn}:${tag} as ${who}`, CALL_MS, (abortSignal) =>
-        ecr.send(new BatchGetImageCommand({ registryId: accounts.cicd, repositoryName, imageIds: [{ imageTag: tag }] }), { abortSignal }));
-      return `${pullAnswer(`${repositoryName}:${tag}`, res)}, as ${who}`;
-    };
     const imagesIo: ImagesIo = {
       repositoryArn,
       async pullAsBuild(account, tag) {
-        const { roleArn, ecr } = await ecrAsBuild(account);
-        return pull(ecr, tag, roleArn);
+        const answer = await probe(account, { action: 'pull', registry: accounts.cicd, repository: repositoryName, tag });
+        return `${pullAnswer(`${repositoryName}:${tag}`, answer.answer ?? {})}, as ${asBuild(account)}`;
       },
-      pullAsOwn: (account, tag) => pull(new ECRClient(config(ownConn(account))), tag, `the own profile of ${account}`),
+      async pullAsOwn(account, tag) {
+        const ecr = new ECRClient(config(ownConn(account)));
+        const res = await withTimeout(`ecr:BatchGetImage ${repositoryArn}:${tag} (own profile of ${account})`, CALL_MS, (abortSignal) =>
+          ecr.send(new BatchGetImageCommand({ registryId: accounts.cicd, repositoryName, imageIds: [{ imageTag: tag }] }), { abortSignal }));
+        return `${pullAnswer(`${repositoryName}:${tag}`, res)}, as the own profile of ${account}`;
+      },
       async pushAsBuild(account) {
-        const { roleArn, ecr } = await ecrAsBuild(account);
-        const res = await withTimeout(`ecr:InitiateLayerUpload ${repositoryArn} as ${roleArn}`, CALL_MS, (abortSignal) =>
-          ecr.send(new InitiateLayerUploadCommand({ registryId: accounts.cicd, repositoryName }), { abortSignal }));
-        // An upload that is never completed expires; nothing to delete.
-        return `layer upload ${res.uploadId ?? '?'} initiated as ${roleArn}`;
+        // A push only begun writes no layer and no image: nothing to delete.
+        const answer = await probe(account, { action: 'push', registry: accounts.cicd, repository: repositoryName });
+        return `${answer.evidence ?? ''}, as ${asBuild(account)}`;
       },
     };
     checks.push(...imageChecks(config0.targets, config0.sampleImageTag, imagesIo, narrowed));
@@ -919,48 +998,31 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
   if (config0.packages) {
     const domain = DEFAULT_PACKAGE_DOMAIN;
     const repository = DEFAULT_PACKAGE_REPOSITORY;
-    const where = { domain, domainOwner: accounts.cicd };
-    const codeArtifactAsBuild = async (account: string) => {
-      const { roleArn, credentials } = await buildSession(account);
-      return { roleArn, client: new CodeartifactClient(config(targetConn(account), credentials)) };
-    };
-    const token = async (client: CodeartifactClient, who: string) => {
-      const res = await withTimeout(`codeartifact:GetAuthorizationToken ${domain} as ${who}`, CALL_MS, (abortSignal) =>
-        client.send(new GetAuthorizationTokenCommand({ ...where, durationSeconds: 900 }), { abortSignal }));
-      if (!res.authorizationToken) throw new Error(`codeartifact:GetAuthorizationToken ${domain}: no token in the answer`);
-      return `a token for ${domain} (owner ${accounts.cicd}) until ${res.expiration?.toISOString() ?? '?'}, as ${who}`;
-    };
+    const where = { domain, owner: accounts.cicd, repo: repository };
     const packagesIo: PackagesIo = {
       domain,
       repository,
       async tokenAsBuild(account) {
-        const { roleArn, client } = await codeArtifactAsBuild(account);
-        return token(client, roleArn);
+        return `${(await probe(account, { action: 'token', ...where })).evidence ?? ''}, as ${asBuild(account)}`;
       },
-      tokenAsOwn: (account) => token(new CodeartifactClient(config(ownConn(account))), `the own profile of ${account}`),
+      async tokenAsOwn(account) {
+        const client = new CodeartifactClient(config(ownConn(account)));
+        const res = await withTimeout(`codeartifact:GetAuthorizationToken ${domain} (own profile of ${account})`, CALL_MS, (abortSignal) =>
+          client.send(new GetAuthorizationTokenCommand({ domain, domainOwner: accounts.cicd, durationSeconds: 900 }), { abortSignal }));
+        return `a token for ${domain} until ${res.expiration?.toISOString() ?? '?'}, as the own profile of ${account}`;
+      },
       async endpointAsBuild(account) {
-        const { roleArn, client } = await codeArtifactAsBuild(account);
-        const res = await withTimeout(`codeartifact:GetRepositoryEndpoint ${domain}/${repository} as ${roleArn}`, CALL_MS, (abortSignal) =>
-          client.send(new GetRepositoryEndpointCommand({ ...where, repository, format: PackageFormat.NPM }), { abortSignal }));
-        return `${res.repositoryEndpoint ?? '?'}, as ${roleArn}`;
+        return `${(await probe(account, { action: 'endpoint', ...where })).evidence ?? ''}, as ${asBuild(account)}`;
       },
       async publishAsBuild(account, runId) {
-        const { roleArn, client } = await codeArtifactAsBuild(account);
-        const assetContent = Buffer.from(`cicd verify ${runId}`);
-        const version = { ...where, repository, format: PackageFormat.GENERIC, namespace: 'cicd-verify', package: 'cicd-verify' };
-        const res = await withTimeout(`codeartifact:PublishPackageVersion ${domain}/${repository} as ${roleArn}`, CALL_MS, (abortSignal) =>
-          client.send(new PublishPackageVersionCommand({
-            ...version,
-            packageVersion: runId,
-            assetContent,
-            assetName: 'verify.txt',
-            assetSHA256: createHash('sha256').update(assetContent).digest('hex'),
-          }), { abortSignal }));
+        const answer = await probe(account, { action: 'publish', ...where, run: runId });
         // Published, wrongly: the CICD account deletes it.
         cleanups.push([`delete package version cicd-verify/cicd-verify@${runId} in ${domain}/${repository}`, () =>
           withTimeout(`codeartifact:DeletePackageVersions cicd-verify/cicd-verify@${runId}`, CALL_MS, (abortSignal) =>
-            new CodeartifactClient(config(cicd)).send(new DeletePackageVersionsCommand({ ...version, versions: [runId] }), { abortSignal }))]);
-        return `published cicd-verify/cicd-verify@${res.version ?? runId} as ${roleArn}`;
+            new CodeartifactClient(config(cicd)).send(new DeletePackageVersionsCommand({
+              domain, domainOwner: accounts.cicd, repository, format: PackageFormat.GENERIC, namespace: 'cicd-verify', package: 'cicd-verify', versions: [runId],
+            }), { abortSignal }))]);
+        return `${answer.evidence ?? ''}, as ${asBuild(account)}`;
       },
     };
     checks.push(...packageChecks(config0.targets, run, packagesIo, narrowed));

@@ -5,7 +5,7 @@
  */
 import {
   assetKey, AssetsIo, BootstrapIo, cdkAssetsChecks, Check, CheckResult, exitCode, imageChecks, ImagesIo, isDenial, packageChecks, PackagesIo,
-  PreconditionError, pullAnswer, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout,
+  PreconditionError, probeAnswer, pullAnswer, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout,
 } from '../scripts/verify';
 
 const result = (expected: CheckResult['expected'], got: CheckResult['got'], check = 'a check'): CheckResult =>
@@ -385,5 +385,20 @@ describe('verify: images and packages through the targets\' build roles', () => 
     // Refusals of the own profile after the build role itself failed prove nothing.
     const blocked = await runAll(checksFor(fakeAws({ pullRefused: [PROD], tokenRefused: [PROD] }), [targets[1]], [PROD]));
     expect(blocked.filter((r) => r.check.includes('own profile')).map((r) => [r.got, verdictOf(r)])).toEqual([['error', 'MISS'], ['error', 'MISS']]);
+  });
+
+  test('the probe\'s answer: a refusal it was given is a refusal; a probe that failed itself is an error', async () => {
+    const check = (functionError: string | undefined, payload: string): Check => ({
+      check: 'probe', account: NONPROD, expected: 'denied', run: async () => probeAnswer('cicd-verify-probe-run1', functionError, payload).evidence ?? '',
+    });
+    const denied = await runCheck(check(undefined, JSON.stringify({
+      ok: false, name: 'AccessDeniedException', message: 'An error occurred (AccessDeniedException) when calling the InitiateLayerUpload operation',
+    })), false);
+    expect([denied.got, verdictOf(denied)]).toEqual(['denied', 'pass']);
+    const admitted = await runCheck(check(undefined, JSON.stringify({ ok: true, evidence: 'layer upload u-1 initiated' })), false);
+    expect([admitted.got, admitted.evidence]).toEqual(['allowed', 'layer upload u-1 initiated']);
+    const crashed = await runCheck(check('Unhandled', '{"errorMessage": "AccessDenied while importing"}'), false);
+    expect([crashed.got, verdictOf(crashed)]).toEqual(['error', 'MISS']);
+    expect(crashed.evidence).toBe('PreconditionError: the probe cicd-verify-probe-run1 failed (Unhandled): {"errorMessage": "AccessDenied while importing"}');
   });
 });
