@@ -395,6 +395,7 @@ describe('verify: images and packages through the targets\' build roles', () => 
       ok: false, name: 'AccessDeniedException', message: 'An error occurred (AccessDeniedException) when calling the InitiateLayerUpload operation',
     })), false);
     expect([denied.got, verdictOf(denied)]).toEqual(['denied', 'pass']);
+    expect(denied.evidence).toBe('AccessDeniedException: An error occurred (AccessDeniedException) when calling the InitiateLayerUpload operation');
     const admitted = await runCheck(check(undefined, JSON.stringify({ ok: true, evidence: 'layer upload u-1 initiated' })), false);
     expect([admitted.got, admitted.evidence]).toEqual(['allowed', 'layer upload u-1 initiated']);
     const crashed = await runCheck(check('Unhandled', '{"errorMessage": "AccessDenied while importing"}'), false);
