@@ -9,7 +9,9 @@
  * neither an "allowed" nor a "denied" it returned would prove anything. Those count neither as
  * a pass nor as a miss. Everything it creates (an object version per upload, two stacks per
  * target; with `--cdk-assets` an asset per target account and a scratch parameter; with
- * `--packages` a package version, only if a target's publish was wrongly admitted) is deleted
+ * `--image-repositories` or `--packages` a stack per target account with a probe function that
+ * runs as `cicd-build`; with `--packages` a package version, only if a target's publish was
+ * wrongly admitted) is deleted
  * before it exits; an image push is only begun (`ecr:InitiateLayerUpload`), never completed, so
  * no layer or image is written. Every AWS call has a timeout. Exits non-zero on any miss.
  */
