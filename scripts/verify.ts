@@ -11,9 +11,9 @@
  * target; with `--cdk-assets` an asset per target account and a scratch parameter; with
  * `--image-repositories` or `--packages` a stack per target account with a probe function that
  * runs as `cicd-build`; with `--packages` a package version, only if a target's publish was
- * wrongly admitted) is deleted
- * before it exits; an image push is only begun (`ecr:InitiateLayerUpload`), never completed, so
- * no layer or image is written. Every AWS call has a timeout. Exits non-zero on any miss.
+ * wrongly admitted) is deleted before it exits; an image push is only begun
+ * (`ecr:InitiateLayerUpload`), never completed, so no layer or image is written. Every AWS call
+ * has a timeout. Exits non-zero on any miss.
  */
 import { randomBytes } from 'crypto';
 import {
