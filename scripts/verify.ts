@@ -282,7 +282,7 @@ export interface ProbeAnswer {
  * The probe's code: it makes one ECR or CodeArtifact call with its role's credentials and returns
  * the answer, or the error's code and message (never the token itself).
  */
-const PROBE_CODE = `import boto3, hashlib
+export const PROBE_CODE = `import boto3, hashlib
 def handler(e, c):
     try:
         a = e['action']
@@ -305,7 +305,7 @@ def handler(e, c):
             return {'ok': True, 'evidence': r['repositoryEndpoint']}
         body = ('cicd verify ' + e['run']).encode()
         r = ca.publish_package_version(repository=e['repo'], format='generic', namespace='cicd-verify', package='cicd-verify',
-            packageVersion=e['run'], assetContent=body, assetName='verify.txt', assetSHA256=hashlib.sha256(body).hexdigest())
+            packageVersion=e['run'], assetContent=body, assetName='verify.txt', assetSHA256=hashlib.sha256(body).hexdigest(), **w)
         return {'ok': True, 'evidence': 'published cicd-verify/cicd-verify@%s' % r.get('version')}
     except Exception as x:
         err = getattr(x, 'response', {}).get('Error', {})

@@ -3,9 +3,14 @@
  * refusal is told apart from another failure. The checks themselves run against the emulator in
  * CI (`npx projen test:deploy`) and against AWS by hand.
  */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import {
   assetKey, AssetsIo, BootstrapIo, cdkAssetsChecks, Check, CheckResult, exitCode, imageChecks, ImagesIo, isDenial, packageChecks, PackagesIo,
-  PreconditionError, probeAnswer, pullAnswer, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout,
+  PreconditionError, PROBE_CODE, probeAnswer, pullAnswer, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout,
 } from '../scripts/verify';
 
 const result = (expected: CheckResult['expected'], got: CheckResult['got'], check = 'a check'): CheckResult =>
@@ -402,4 +407,71 @@ describe('verify: images and packages through the targets\' build roles', () => 
     expect([crashed.got, verdictOf(crashed)]).toEqual(['error', 'MISS']);
     expect(crashed.evidence).toBe('PreconditionError: the probe cicd-verify-probe-run1 failed (Unhandled): {"errorMessage": "AccessDenied while importing"}');
   });
+
+  test('the probe\'s Python code makes the call asked for with the role\'s credentials and reports AWS\'s answer or refusal', () => {
+    // boto3 stands in: ECR says the tag has no image and refuses the upload; CodeArtifact gives a
+    // token and an endpoint and refuses the publish. Each call's arguments are recorded.
+    const dir = mkdtempSync(join(tmpdir(), 'cicd-verify-probe-'));
+    try {
+      writeFileSync(join(dir, 'index.py'), PROBE_CODE);
+      writeFileSync(join(dir, 'boto3.py'), [
+        'import datetime, json',
+        'calls = []',
+        'class ClientError(Exception):',
+        '    def __init__(self, code, op):',
+        '        super().__init__("An error occurred (%s) when calling the %s operation: not authorized" % (code, op))',
+        '        self.response = {"Error": {"Code": code}}',
+        'class Client:',
+        '    def __getattr__(self, name):',
+        '        def call(**kwargs):',
+        '            calls.append([name, {k: (v.decode() if isinstance(v, bytes) else v) for k, v in kwargs.items()}])',
+        '            if name == "batch_get_image":',
+        '                return {"images": [], "failures": [{"imageId": {"imageTag": "v1"}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}]}',
+        '            if name == "get_authorization_token":',
+        '                return {"authorizationToken": "SECRET", "expiration": datetime.datetime(2026, 11, 30, 22, 0)}',
+        '            if name == "get_repository_endpoint":',
+        '                return {"repositoryEndpoint": "https://cicd-111111111111.d.codeartifact.eu-west-1.amazonaws.com/npm/packages/"}',
+        '            raise ClientError("AccessDeniedException", name)',
+        '        return call',
+        'def client(service):',
+        '    return Client()',
+      ].join('\n'));
+      const events = [
+        { action: 'pull', registry: '111111111111', repository: 'sample-app', tag: 'v1' },
+        { action: 'push', registry: '111111111111', repository: 'sample-app' },
+        { action: 'token', domain: 'cicd', owner: '111111111111', repo: 'packages' },
+        { action: 'endpoint', domain: 'cicd', owner: '111111111111', repo: 'packages' },
+        { action: 'publish', domain: 'cicd', owner: '111111111111', repo: 'packages', run: 'run1' },
+      ];
+      const script = 'import json, sys, index, boto3\nout = [index.handler(e, None) for e in json.loads(sys.argv[1])]\nprint(json.dumps({"out": out, "calls": boto3.calls}))';
+      const r = spawnSync('python3', ['-c', script, JSON.stringify(events)], { cwd: dir, encoding: 'utf-8', timeout: 30_000 });
+      expect(r.stderr).toBe('');
+      const { out, calls } = JSON.parse(r.stdout) as { out: ProbeAnswerLike[]; calls: Array<[string, Record<string, unknown>]> };
+      const answers = out.map((o) => JSON.stringify(o));
+      expect(pullAnswer('sample-app:v1', probeAnswer('p', undefined, answers[0]).answer!)).toBe('sample-app:v1: ImageNotFound (the request was admitted)');
+      expect(() => probeAnswer('p', undefined, answers[1])).toThrow(expect.objectContaining({ name: 'AccessDeniedException' }));
+      expect(probeAnswer('p', undefined, answers[2]).evidence).toBe('a token for cicd until 2026-11-30T22:00:00');
+      expect(answers[2]).not.toContain('SECRET');
+      expect(probeAnswer('p', undefined, answers[3]).evidence).toBe('https://cicd-111111111111.d.codeartifact.eu-west-1.amazonaws.com/npm/packages/');
+      expect(() => probeAnswer('p', undefined, answers[4])).toThrow(expect.objectContaining({ name: 'AccessDeniedException' }));
+      expect(calls.map(([name]) => name)).toEqual(['batch_get_image', 'initiate_layer_upload', 'get_authorization_token', 'get_repository_endpoint', 'publish_package_version']);
+      expect(calls[0][1]).toEqual({ registryId: '111111111111', repositoryName: 'sample-app', imageIds: [{ imageTag: 'v1' }] });
+      expect(calls[2][1]).toEqual({ domain: 'cicd', domainOwner: '111111111111', durationSeconds: 900 });
+      expect(calls[3][1]).toEqual({ domain: 'cicd', domainOwner: '111111111111', repository: 'packages', format: 'npm' });
+      expect(calls[4][1]).toMatchObject({
+        domain: 'cicd',
+        domainOwner: '111111111111',
+        repository: 'packages',
+        format: 'generic',
+        packageVersion: 'run1',
+        assetContent: 'cicd verify run1',
+        // sha256 of "cicd verify run1"
+        assetSHA256: createHash('sha256').update('cicd verify run1').digest('hex'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+type ProbeAnswerLike = Record<string, unknown>;
