@@ -59,8 +59,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-stacksets',
     // The deploy, read-back and destroy commands under scripts/.
     '@aws-sdk/client-cloudformation',
+    '@aws-sdk/client-codeartifact',
+    '@aws-sdk/client-ecr',
     '@aws-sdk/client-iam',
     '@aws-sdk/client-kms',
+    '@aws-sdk/client-lambda',
     '@aws-sdk/client-s3',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',

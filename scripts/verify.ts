@@ -8,8 +8,12 @@
  * others as "not answerable here", with the reason: MiniStack evaluates no IAM policy, so
  * neither an "allowed" nor a "denied" it returned would prove anything. Those count neither as
  * a pass nor as a miss. Everything it creates (an object version per upload, two stacks per
- * target; with `--cdk-assets` an asset per target account and a scratch parameter) is deleted
- * before it exits; every AWS call has a timeout. Exits non-zero on any miss.
+ * target; with `--cdk-assets` an asset per target account and a scratch parameter; with
+ * `--image-repositories` or `--packages` a stack per target account with a probe function that
+ * runs as `cicd-build`; with `--packages` a package version, only if a target's publish was
+ * wrongly admitted) is deleted before it exits; an image push is only begun
+ * (`ecr:InitiateLayerUpload`), never completed, so no layer or image is written. Every AWS call
+ * has a timeout. Exits non-zero on any miss.
  */
 import { randomBytes } from 'crypto';
 import {
@@ -19,8 +23,11 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CodeartifactClient, DeletePackageVersionsCommand, GetAuthorizationTokenCommand, PackageFormat } from '@aws-sdk/client-codeartifact';
+import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -32,7 +39,14 @@ import { table } from './table';
 import { withTarget } from './target';
 import { readConfig } from '../examples/config';
 import { CicdArtifactStore, CrossAccountPipelineRoles, CrossReadOnlyRole } from '../src';
-import { assetPublishingRoleName, CDK_BOOTSTRAP_VERSION, cdkBootstrapVersionParameterName, DEFAULT_ASSETS_PREFIX } from '../src/private/naming';
+import {
+  assetPublishingRoleName,
+  CDK_BOOTSTRAP_VERSION,
+  cdkBootstrapVersionParameterName,
+  DEFAULT_ASSETS_PREFIX,
+  DEFAULT_PACKAGE_DOMAIN,
+  DEFAULT_PACKAGE_REPOSITORY,
+} from '../src/private/naming';
 
 /** What a check expects the service to do with the request. */
 export type Expected = 'allowed' | 'denied';
@@ -255,6 +269,77 @@ function functionTemplate(roleArn: string) {
   };
 }
 
+/** What the probe function answers: the call's result, or the error AWS gave it. */
+export interface ProbeAnswer {
+  readonly ok: boolean;
+  readonly evidence?: string;
+  readonly answer?: PullAnswer;
+  readonly name?: string;
+  readonly message?: string;
+}
+
+/**
+ * The probe's code: it makes one ECR or CodeArtifact call with its role's credentials and returns
+ * the answer, or the error's code and message (never the token itself).
+ */
+export const PROBE_CODE = `import boto3, hashlib
+def handler(e, c):
+    try:
+        a = e['action']
+        if a in ('pull', 'push'):
+            ecr = boto3.client('ecr')
+            if a == 'pull':
+                r = ecr.batch_get_image(registryId=e['registry'], repositoryName=e['repository'], imageIds=[{'imageTag': e['tag']}])
+                return {'ok': True, 'answer': {
+                    'images': [{'imageId': {'imageDigest': i['imageId'].get('imageDigest')}} for i in r.get('images', [])],
+                    'failures': [{'failureCode': f.get('failureCode'), 'failureReason': f.get('failureReason')} for f in r.get('failures', [])]}}
+            r = ecr.initiate_layer_upload(registryId=e['registry'], repositoryName=e['repository'])
+            return {'ok': True, 'evidence': 'layer upload %s initiated' % r.get('uploadId')}
+        ca = boto3.client('codeartifact')
+        w = {'domain': e['domain'], 'domainOwner': e['owner']}
+        if a == 'token':
+            r = ca.get_authorization_token(durationSeconds=900, **w)
+            return {'ok': True, 'evidence': 'a token for %s until %s' % (e['domain'], r['expiration'].isoformat())}
+        if a == 'endpoint':
+            r = ca.get_repository_endpoint(repository=e['repo'], format='npm', **w)
+            return {'ok': True, 'evidence': r['repositoryEndpoint']}
+        body = ('cicd verify ' + e['run']).encode()
+        r = ca.publish_package_version(repository=e['repo'], format='generic', namespace='cicd-verify', package='cicd-verify',
+            packageVersion=e['run'], assetContent=body, assetName='verify.txt', assetSHA256=hashlib.sha256(body).hexdigest(), **w)
+        return {'ok': True, 'evidence': 'published cicd-verify/cicd-verify@%s' % r.get('version')}
+    except Exception as x:
+        err = getattr(x, 'response', {}).get('Error', {})
+        return {'ok': False, 'name': err.get('Code', type(x).__name__), 'message': str(x)}
+`;
+
+/**
+ * Reads the probe's answer: the call's result, or the error AWS gave the role (thrown with its
+ * code as name, so that `AccessDeniedException` is a refusal). A probe that failed itself
+ * (`functionError`) made no call to speak of: a `PreconditionError`, never a refusal.
+ */
+export function probeAnswer(functionName: string, functionError: string | undefined, payload: string): ProbeAnswer {
+  if (functionError) throw new PreconditionError(`the probe ${functionName} failed (${functionError}): ${payload.slice(0, 200)}`);
+  const answer = JSON.parse(payload) as ProbeAnswer;
+  if (!answer.ok) {
+    const error = new Error(answer.message ?? '');
+    error.name = answer.name ?? 'Error';
+    throw error;
+  }
+  return answer;
+}
+
+/** A function that runs as `roleArn` (the build role, which only CodeBuild and Lambda may assume). */
+function probeTemplate(roleArn: string, functionName: string) {
+  return {
+    Resources: {
+      Function: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { FunctionName: functionName, Runtime: 'python3.12', Handler: 'index.handler', Role: roleArn, Timeout: 25, Code: { ZipFile: PROBE_CODE } },
+      },
+    },
+  };
+}
+
 /** A target account the CDK-assets checks read for. */
 export interface AssetsTarget {
   readonly name: string;
@@ -392,6 +477,178 @@ export function cdkAssetsChecks(
         },
       },
     );
+  }
+  return checks;
+}
+
+/** What `ecr:BatchGetImage` answered, in the part the image checks read. */
+export interface PullAnswer {
+  readonly images?: Array<{ readonly imageId?: { readonly imageDigest?: string } }>;
+  readonly failures?: Array<{ readonly failureCode?: string; readonly failureReason?: string }>;
+}
+
+/**
+ * The evidence of an admitted pull of `image` (`NAME:TAG`): the image's digest, or ECR's answer
+ * that the tag has no image, which it gives only to a caller the repository admitted (a refused
+ * caller gets `AccessDeniedException`). Any other answer throws, as an error and not a refusal.
+ */
+export function pullAnswer(image: string, res: PullAnswer): string {
+  const found = res.images?.[0];
+  if (found) return `${image} is ${found.imageId?.imageDigest ?? '?'}`;
+  const failure = res.failures?.[0];
+  if (failure?.failureCode === 'ImageNotFound') return `${image}: ImageNotFound (the request was admitted)`;
+  const error = new Error(`ecr:BatchGetImage ${image}: ${failure?.failureCode ?? 'neither an image nor a failure'} ${failure?.failureReason ?? ''}`.trim());
+  error.name = 'UnexpectedAnswer';
+  throw error;
+}
+
+/** A target account whose `cicd-build` role the image and package checks act through. */
+export type StoreTarget = AssetsTarget;
+
+/**
+ * The calls the image checks make, through a target account's `cicd-build` role (assumed from
+ * the CICD account): against AWS in `verify`, against a stand-in in the tests. Each returns the
+ * evidence of a request the repository admitted and throws when refused.
+ */
+export interface ImagesIo {
+  /** The store's first repository, `arn:aws:ecr:REGION:CICDACCOUNT:repository/NAME`. */
+  readonly repositoryArn: string;
+  /**
+   * `ecr:BatchGetImage` of `tag`: the image, or the answer that no image has that tag (which
+   * ECR gives only to a caller the repository admitted); throws on any other answer.
+   */
+  pullAsBuild(targetAccount: string, tag: string): Promise<string>;
+  /** `ecr:InitiateLayerUpload`, the first call of a push. */
+  pushAsBuild(targetAccount: string): Promise<string>;
+  /** `ecr:BatchGetImage` of `tag` with the target account's own profile (not a role the store lists). */
+  pullAsOwn(targetAccount: string, tag: string): Promise<string>;
+}
+
+/**
+ * The image checks (`imageRepositoryNames`): each target account's `cicd-build` role pulls from
+ * the store's first repository and is refused a push; the own profile of each account in
+ * `narrowedAccounts` (the store lists roles, not whole accounts) is refused a pull. A refusal is a
+ * pass only when the same account's build role pull was admitted; otherwise it is an error (the
+ * session, the repository or the network failed, not the request), so that it cannot pass by
+ * accident.
+ */
+export function imageChecks(targets: StoreTarget[], tag: string, io: ImagesIo, narrowedAccounts: string[] = []): Check[] {
+  const pulled = new Set<string>();
+  const checks: Check[] = [];
+  for (const account of [...new Set(targets.map((t) => t.accountId))]) {
+    const who = `${targets.filter((t) => t.accountId === account).map((t) => t.name).join(', ')} ${account}`;
+    checks.push(
+      {
+        check: `through ${who} cicd-build: pull ${tag} from ${io.repositoryArn}`,
+        account,
+        expected: 'allowed',
+        notInEmulator: `${NO_IAM}; its ECR does not evaluate a repository policy across accounts`,
+        async run() {
+          const evidence = await io.pullAsBuild(account, tag);
+          pulled.add(account);
+          return evidence;
+        },
+      },
+      {
+        check: `through ${who} cicd-build: push to ${io.repositoryArn} and be refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: `${NO_IAM}; its ECR does not evaluate a repository policy across accounts`,
+        async run() {
+          if (!pulled.has(account)) throw new PreconditionError(`the pull through ${who} cicd-build was not admitted, so a refused push proves nothing`);
+          return io.pushAsBuild(account);
+        },
+      },
+    );
+    if (narrowedAccounts.includes(account)) {
+      checks.push({
+        check: `${who}'s own profile (not a listed role) pulls ${tag} from ${io.repositoryArn} and is refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: `${NO_IAM}; its ECR does not evaluate a repository policy across accounts`,
+        async run() {
+          if (!pulled.has(account)) throw new PreconditionError(`the pull through ${who} cicd-build was not admitted, so a refused pull proves nothing`);
+          return io.pullAsOwn(account, tag);
+        },
+      });
+    }
+  }
+  return checks;
+}
+
+/**
+ * The calls the package checks make, through a target account's `cicd-build` role (assumed from
+ * the CICD account). Each returns the evidence of an allowed request and throws when refused.
+ */
+export interface PackagesIo {
+  /** The store's domain (`cicd` by default), owned by the CICD account. */
+  readonly domain: string;
+  /** The store's repository (`packages` by default). */
+  readonly repository: string;
+  /** `codeartifact:GetAuthorizationToken` for the domain (with `sts:GetServiceBearerToken`). */
+  tokenAsBuild(targetAccount: string): Promise<string>;
+  /** `codeartifact:GetRepositoryEndpoint` of the repository, format npm. */
+  endpointAsBuild(targetAccount: string): Promise<string>;
+  /** `codeartifact:PublishPackageVersion` of a generic package `cicd-verify/RUN` (deleted after the run if admitted). */
+  publishAsBuild(targetAccount: string, run: string): Promise<string>;
+  /** `codeartifact:GetAuthorizationToken` for the domain with the target account's own profile. */
+  tokenAsOwn(targetAccount: string): Promise<string>;
+}
+
+/**
+ * The package checks (`packages`): each target account's `cicd-build` role gets a token for the
+ * domain and the repository's npm endpoint, and is refused a publish; the own profile of each
+ * account in `narrowedAccounts` is refused a token. A refusal is a pass only when the same
+ * account's build role got its token; otherwise it is an error.
+ */
+export function packageChecks(targets: StoreTarget[], run: string, io: PackagesIo, narrowedAccounts: string[] = []): Check[] {
+  const tokens = new Set<string>();
+  const noCodeArtifact = 'MiniStack has no CodeArtifact service (and evaluates no IAM policy)';
+  const checks: Check[] = [];
+  for (const account of [...new Set(targets.map((t) => t.accountId))]) {
+    const who = `${targets.filter((t) => t.accountId === account).map((t) => t.name).join(', ')} ${account}`;
+    checks.push(
+      {
+        check: `through ${who} cicd-build: a CodeArtifact token for the domain ${io.domain}`,
+        account,
+        expected: 'allowed',
+        notInEmulator: noCodeArtifact,
+        async run() {
+          const evidence = await io.tokenAsBuild(account);
+          tokens.add(account);
+          return evidence;
+        },
+      },
+      {
+        check: `through ${who} cicd-build: the npm endpoint of ${io.domain}/${io.repository}`,
+        account,
+        expected: 'allowed',
+        notInEmulator: noCodeArtifact,
+        run: () => io.endpointAsBuild(account),
+      },
+      {
+        check: `through ${who} cicd-build: publish a package version to ${io.domain}/${io.repository} and be refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: noCodeArtifact,
+        async run() {
+          if (!tokens.has(account)) throw new PreconditionError(`no token for ${io.domain} through ${who} cicd-build, so a refused publish proves nothing`);
+          return io.publishAsBuild(account, run);
+        },
+      },
+    );
+    if (narrowedAccounts.includes(account)) {
+      checks.push({
+        check: `${who}'s own profile (not a listed role) asks for a CodeArtifact token for ${io.domain} and is refused`,
+        account,
+        expected: 'denied',
+        notInEmulator: noCodeArtifact,
+        async run() {
+          if (!tokens.has(account)) throw new PreconditionError(`no token for ${io.domain} through ${who} cicd-build, so a refused token proves nothing`);
+          return io.tokenAsOwn(account);
+        },
+      });
+    }
   }
   return checks;
 }
@@ -672,21 +929,111 @@ export async function verify(options: Options, emulator?: Emulator): Promise<Ver
     }
   }
 
+  const sessions = new Map<string, Promise<Credentials>>();
+  /** One session per role for the run, assumed from the CICD account. */
+  const session = (roleArn: string) => {
+    if (!sessions.has(roleArn)) {
+      sessions.set(roleArn, assumeRole(cicd, roleArn, 'from the CICD account').catch((e) => {
+        throw new PreconditionError(`no session of ${roleArn}: ${(e as Error).name}: ${(e as Error).message}`);
+      }));
+    }
+    return sessions.get(roleArn)!;
+  };
+  const targetConn = (account: string) => conns.get(account)!;
+  const ownConn = (account: string): Connection => {
+    const t = config0.targets.find((x) => x.accountId === account)!;
+    return { ...targetConn(account), profile: options.profiles[profileOf(t.name)] };
+  };
+  // As for artifacts: with role-ID or role-ARN narrowing, a target's own profile is no listed role.
+  const narrowed = options.narrowing === 'account' ? [] : config0.targets.map((t) => t.accountId).filter((a) => a !== accounts.cicd);
+  // Only CodeBuild and Lambda may assume cicd-build: a probe function runs as the role in the target
+  // account (created and invoked with the target's own profile) and makes the calls the checks ask for.
+  const probes = new Map<string, Promise<string>>();
+  const probeFunction = (account: string) => {
+    if (!probes.has(account)) {
+      const roleArn = `arn:aws:iam::${account}:role/${CrossAccountPipelineRoles.buildRoleName()}`;
+      const name = `cicd-verify-probe-${run}`;
+      const cfn = new CloudFormationClient(config(ownConn(account)));
+      cleanups.push([`delete stack ${name} in ${account}`, () => deleteStackAndWait(cfn, name)]);
+      probes.set(account, createStackAndWait(cfn, name, probeTemplate(roleArn, name)).then(() => name, (e) => {
+        throw new PreconditionError(`no probe function running as ${roleArn}: ${(e as Error).name}: ${(e as Error).message}`);
+      }));
+    }
+    return probes.get(account)!;
+  };
+  /** Invokes the probe of `account` with `request`; throws what the role's call was answered. */
+  const probe = async (account: string, request: Record<string, string>): Promise<ProbeAnswer> => {
+    const functionName = await probeFunction(account);
+    const lambda = new LambdaClient(config(ownConn(account)));
+    const res = await withTimeout(`lambda:Invoke ${functionName} (${request.action} as cicd-build)`, CALL_MS, (abortSignal) =>
+      lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }), { abortSignal }));
+    return probeAnswer(functionName, res.FunctionError, Buffer.from(res.Payload ?? new Uint8Array()).toString());
+  };
+  const asBuild = (account: string) => `cicd-build of ${account}`;
+
+  // The reference app's image repositories: the targets' build roles pull from the first one and push to none.
+  if (config0.imageRepositories.length > 0) {
+    const repositoryName = config0.imageRepositories[0];
+    const repositoryArn = `arn:aws:ecr:${region}:${accounts.cicd}:repository/${repositoryName}`;
+    const imagesIo: ImagesIo = {
+      repositoryArn,
+      async pullAsBuild(account, tag) {
+        const answer = await probe(account, { action: 'pull', registry: accounts.cicd, repository: repositoryName, tag });
+        return `${pullAnswer(`${repositoryName}:${tag}`, answer.answer ?? {})}, as ${asBuild(account)}`;
+      },
+      async pullAsOwn(account, tag) {
+        const ecr = new ECRClient(config(ownConn(account)));
+        const res = await withTimeout(`ecr:BatchGetImage ${repositoryArn}:${tag} (own profile of ${account})`, CALL_MS, (abortSignal) =>
+          ecr.send(new BatchGetImageCommand({ registryId: accounts.cicd, repositoryName, imageIds: [{ imageTag: tag }] }), { abortSignal }));
+        return `${pullAnswer(`${repositoryName}:${tag}`, res)}, as the own profile of ${account}`;
+      },
+      async pushAsBuild(account) {
+        // A push only begun writes no layer and no image: nothing to delete.
+        const answer = await probe(account, { action: 'push', registry: accounts.cicd, repository: repositoryName });
+        return `${answer.evidence ?? ''}, as ${asBuild(account)}`;
+      },
+    };
+    checks.push(...imageChecks(config0.targets, config0.sampleImageTag, imagesIo, narrowed));
+  }
+
+  // The reference app's packages (store defaults: domain `cicd`, repository `packages`): the targets' build roles read, never publish.
+  if (config0.packages) {
+    const domain = DEFAULT_PACKAGE_DOMAIN;
+    const repository = DEFAULT_PACKAGE_REPOSITORY;
+    const where = { domain, owner: accounts.cicd, repo: repository };
+    const packagesIo: PackagesIo = {
+      domain,
+      repository,
+      async tokenAsBuild(account) {
+        return `${(await probe(account, { action: 'token', ...where })).evidence ?? ''}, as ${asBuild(account)}`;
+      },
+      async tokenAsOwn(account) {
+        const client = new CodeartifactClient(config(ownConn(account)));
+        const res = await withTimeout(`codeartifact:GetAuthorizationToken ${domain} (own profile of ${account})`, CALL_MS, (abortSignal) =>
+          client.send(new GetAuthorizationTokenCommand({ domain, domainOwner: accounts.cicd, durationSeconds: 900 }), { abortSignal }));
+        return `a token for ${domain} until ${res.expiration?.toISOString() ?? '?'}, as the own profile of ${account}`;
+      },
+      async endpointAsBuild(account) {
+        return `${(await probe(account, { action: 'endpoint', ...where })).evidence ?? ''}, as ${asBuild(account)}`;
+      },
+      async publishAsBuild(account, runId) {
+        const answer = await probe(account, { action: 'publish', ...where, run: runId });
+        // Published, wrongly: the CICD account deletes it.
+        cleanups.push([`delete package version cicd-verify/cicd-verify@${runId} in ${domain}/${repository}`, () =>
+          withTimeout(`codeartifact:DeletePackageVersions cicd-verify/cicd-verify@${runId}`, CALL_MS, (abortSignal) =>
+            new CodeartifactClient(config(cicd)).send(new DeletePackageVersionsCommand({
+              domain, domainOwner: accounts.cicd, repository, format: PackageFormat.GENERIC, namespace: 'cicd-verify', package: 'cicd-verify', versions: [runId],
+            }), { abortSignal }))]);
+        return `${answer.evidence ?? ''}, as ${asBuild(account)}`;
+      },
+    };
+    checks.push(...packageChecks(config0.targets, run, packagesIo, narrowed));
+  }
+
   // The reference app's cdkAssets: the central assets bucket, and the targets' bootstrap compatibility with it.
   if (config0.cdkAssets) {
     const assetsBucket = CicdArtifactStore.bucketName(DEFAULT_ASSETS_PREFIX, accounts.cicd, region);
     const publishingArn = `arn:aws:iam::${accounts.cicd}:role/${assetPublishingRoleName(DEFAULT_ASSETS_PREFIX, region)}`;
-    const sessions = new Map<string, Promise<Credentials>>();
-    /** One session per role for the run, assumed from the CICD account. */
-    const session = (roleArn: string) => {
-      if (!sessions.has(roleArn)) {
-        sessions.set(roleArn, assumeRole(cicd, roleArn, 'from the CICD account').catch((e) => {
-          throw new PreconditionError(`no session of ${roleArn}: ${(e as Error).name}: ${(e as Error).message}`);
-        }));
-      }
-      return sessions.get(roleArn)!;
-    };
-    const targetConn = (account: string) => conns.get(account)!;
     const ownSsm = (account: string) => {
       const t = config0.targets.find((x) => x.accountId === account)!;
       return new SSMClient(config({ ...targetConn(account), profile: options.profiles[profileOf(t.name)] }));

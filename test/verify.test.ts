@@ -3,9 +3,14 @@
  * refusal is told apart from another failure. The checks themselves run against the emulator in
  * CI (`npx projen test:deploy`) and against AWS by hand.
  */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import {
-  assetKey, AssetsIo, BootstrapIo, cdkAssetsChecks, Check, CheckResult, exitCode, isDenial, PreconditionError, renderResults, runCheck, summarize,
-  summaryLine, TimeoutError, verdictOf, withTimeout,
+  assetKey, AssetsIo, BootstrapIo, cdkAssetsChecks, Check, CheckResult, exitCode, imageChecks, ImagesIo, isDenial, packageChecks, PackagesIo,
+  PreconditionError, PROBE_CODE, probeAnswer, pullAnswer, renderResults, runCheck, summarize, summaryLine, TimeoutError, verdictOf, withTimeout,
 } from '../scripts/verify';
 
 const result = (expected: CheckResult['expected'], got: CheckResult['got'], check = 'a check'): CheckResult =>
@@ -221,3 +226,253 @@ describe('verify: CDK assets and bootstrap compatibility', () => {
     expect([r.got, r.evidence]).toEqual(['error', `Error: ${VERSION_PARAMETER} is "33", not 34`]);
   });
 });
+
+describe('verify: images and packages through the targets\' build roles', () => {
+  const NONPROD = '222222222222';
+  const PROD = '777777777777';
+  const REPOSITORY = 'arn:aws:ecr:eu-west-1:111111111111:repository/sample-app';
+  const targets = [{ name: 'nonprod', accountId: NONPROD }, { name: 'prod', accountId: PROD }];
+  const refused = (name: string, what: string) => Object.assign(new Error(`User is not authorized to perform: ${what}`), { name });
+
+  /**
+   * A stand-in for AWS that decides as the deployed policies should: a target's build role pulls
+   * (an empty repository answers that the tag has no image) and gets a token and an endpoint; it
+   * neither pushes nor publishes; a target's own profile neither pulls nor gets a token. Each flaw
+   * breaks one of these, for the accounts listed.
+   */
+  interface Flaws {
+    readonly pushes?: string[];
+    readonly pullRefused?: string[];
+    readonly publishes?: string[];
+    readonly tokenRefused?: string[];
+    readonly endpointRefused?: string[];
+    /** Accounts whose own profile the repository and the domain admit (as if the store listed whole accounts). */
+    readonly ownAdmitted?: string[];
+  }
+  function fakeAws(flaws: Flaws = {}) {
+    const has = (list: string[] | undefined, account: string) => list?.includes(account) ?? false;
+    const images: ImagesIo = {
+      repositoryArn: REPOSITORY,
+      async pullAsBuild(account, tag) {
+        if (has(flaws.pullRefused, account)) throw refused('AccessDeniedException', 'ecr:BatchGetImage');
+        return `sample-app:${tag}: ImageNotFound (the request was admitted)`;
+      },
+      async pushAsBuild(account) {
+        if (has(flaws.pushes, account)) return 'layer upload u-1 initiated';
+        throw refused('AccessDeniedException', 'ecr:InitiateLayerUpload');
+      },
+      async pullAsOwn(account, tag) {
+        if (has(flaws.ownAdmitted, account)) return `sample-app:${tag}: ImageNotFound (the request was admitted)`;
+        throw refused('AccessDeniedException', 'ecr:BatchGetImage');
+      },
+    };
+    const packages: PackagesIo = {
+      domain: 'cicd',
+      repository: 'packages',
+      async tokenAsBuild(account) {
+        if (has(flaws.tokenRefused, account)) throw refused('AccessDeniedException', 'codeartifact:GetAuthorizationToken');
+        return 'a token for cicd';
+      },
+      async endpointAsBuild(account) {
+        if (has(flaws.endpointRefused, account)) throw refused('AccessDeniedException', 'codeartifact:GetRepositoryEndpoint');
+        return 'https://cicd-111111111111.d.codeartifact.eu-west-1.amazonaws.com/npm/packages/';
+      },
+      async publishAsBuild(account, run) {
+        if (has(flaws.publishes, account)) return `published cicd-verify/cicd-verify@${run}`;
+        throw refused('AccessDeniedException', 'codeartifact:PublishPackageVersion');
+      },
+      async tokenAsOwn(account) {
+        if (has(flaws.ownAdmitted, account)) return 'a token for cicd';
+        throw refused('AccessDeniedException', 'codeartifact:GetAuthorizationToken');
+      },
+    };
+    return { images, packages };
+  }
+  const checksFor = (aws: ReturnType<typeof fakeAws>, ts = targets, narrowed: string[] = []) =>
+    [...imageChecks(ts, 'v1', aws.images, narrowed), ...packageChecks(ts, 'run1', aws.packages, narrowed)];
+  async function runAll(checks: Check[], inEmulator = false): Promise<CheckResult[]> {
+    const results: CheckResult[] = [];
+    for (const c of checks) results.push(await runCheck(c, inEmulator));
+    return results;
+  }
+  const missed = (results: CheckResult[]) => results.filter((r) => verdictOf(r) === 'MISS').map((r) => r.check);
+
+  test('each target\'s build role pulls and gets a token and the endpoint; its push and publish are refused', async () => {
+    const results = await runAll(checksFor(fakeAws()));
+    expect(results.map((r) => [r.check, r.expected, verdictOf(r)])).toEqual([
+      [`through nonprod ${NONPROD} cicd-build: pull v1 from ${REPOSITORY}`, 'allowed', 'pass'],
+      [`through nonprod ${NONPROD} cicd-build: push to ${REPOSITORY} and be refused`, 'denied', 'pass'],
+      [`through prod ${PROD} cicd-build: pull v1 from ${REPOSITORY}`, 'allowed', 'pass'],
+      [`through prod ${PROD} cicd-build: push to ${REPOSITORY} and be refused`, 'denied', 'pass'],
+      [`through nonprod ${NONPROD} cicd-build: a CodeArtifact token for the domain cicd`, 'allowed', 'pass'],
+      [`through nonprod ${NONPROD} cicd-build: the npm endpoint of cicd/packages`, 'allowed', 'pass'],
+      [`through nonprod ${NONPROD} cicd-build: publish a package version to cicd/packages and be refused`, 'denied', 'pass'],
+      [`through prod ${PROD} cicd-build: a CodeArtifact token for the domain cicd`, 'allowed', 'pass'],
+      [`through prod ${PROD} cicd-build: the npm endpoint of cicd/packages`, 'allowed', 'pass'],
+      [`through prod ${PROD} cicd-build: publish a package version to cicd/packages and be refused`, 'denied', 'pass'],
+    ]);
+    expect(exitCode(results)).toBe(0);
+  });
+
+  test('a repository that admits a target\'s push, or a domain that admits its publish, is a miss', async () => {
+    const results = await runAll(checksFor(fakeAws({ pushes: [PROD], publishes: [NONPROD] })));
+    expect(missed(results)).toEqual([
+      `through prod ${PROD} cicd-build: push to ${REPOSITORY} and be refused`,
+      `through nonprod ${NONPROD} cicd-build: publish a package version to cicd/packages and be refused`,
+    ]);
+    expect(exitCode(results)).toBe(1);
+  });
+
+  test('a refused pull, token or endpoint is a miss', async () => {
+    const results = await runAll(checksFor(fakeAws({ pullRefused: [NONPROD], endpointRefused: [PROD] })));
+    expect(missed(results)).toEqual([
+      `through nonprod ${NONPROD} cicd-build: pull v1 from ${REPOSITORY}`,
+      // The push refusal after a refused pull proves nothing: an error, not a pass.
+      `through nonprod ${NONPROD} cicd-build: push to ${REPOSITORY} and be refused`,
+      `through prod ${PROD} cicd-build: the npm endpoint of cicd/packages`,
+    ]);
+    expect(results.find((r) => r.check.includes('endpoint') && r.account === PROD)!.got).toBe('denied');
+  });
+
+  test('without an admitted pull or a token, the expected refusals are errors, not passes', async () => {
+    const results = await runAll(checksFor(fakeAws({ pullRefused: [PROD], tokenRefused: [PROD] }), [targets[1]]));
+    expect(results.map((r) => [r.expected, r.got, verdictOf(r)])).toEqual([
+      ['allowed', 'denied', 'MISS'], ['denied', 'error', 'MISS'],
+      ['allowed', 'denied', 'MISS'], ['allowed', 'allowed', 'pass'], ['denied', 'error', 'MISS'],
+    ]);
+    expect(results[1].evidence).toBe(`PreconditionError: the pull through prod ${PROD} cicd-build was not admitted, so a refused push proves nothing`);
+    expect(results[4].evidence).toBe(`PreconditionError: no token for cicd through prod ${PROD} cicd-build, so a refused publish proves nothing`);
+  });
+
+  test('targets in one account are checked once, through that account\'s build role', () => {
+    const one = [{ name: 'main', accountId: NONPROD }, { name: 'nonprod', accountId: NONPROD }];
+    expect(checksFor(fakeAws(), one).map((c) => c.check)).toEqual([
+      `through main, nonprod ${NONPROD} cicd-build: pull v1 from ${REPOSITORY}`,
+      `through main, nonprod ${NONPROD} cicd-build: push to ${REPOSITORY} and be refused`,
+      `through main, nonprod ${NONPROD} cicd-build: a CodeArtifact token for the domain cicd`,
+      `through main, nonprod ${NONPROD} cicd-build: the npm endpoint of cicd/packages`,
+      `through main, nonprod ${NONPROD} cicd-build: publish a package version to cicd/packages and be refused`,
+    ]);
+  });
+
+  test('in the emulator, every image and package check is "not answerable here", with its reason', async () => {
+    // Even a stand-in that admits the push and the publish: the emulator's answer is not asked.
+    const results = await runAll(checksFor(fakeAws({ pushes: [NONPROD, PROD], publishes: [NONPROD, PROD] })), true);
+    expect(summarize(results)).toEqual({ passed: 0, missed: 0, unanswerable: 10 });
+    expect(exitCode(results)).toBe(0);
+    expect([...new Set(results.map((r) => r.evidence))]).toEqual([
+      'MiniStack evaluates no IAM policy (trust, key, bucket or identity), so its answer would prove nothing; its ECR does not evaluate a repository policy across accounts',
+      'MiniStack has no CodeArtifact service (and evaluates no IAM policy)',
+    ]);
+  });
+
+  test('a pull is admitted when ECR returns the image or says the tag has none; any other answer is an error, not a refusal', async () => {
+    expect(pullAnswer('sample-app:v1', { images: [{ imageId: { imageDigest: 'sha256:abc' } }], failures: [] })).toBe('sample-app:v1 is sha256:abc');
+    expect(pullAnswer('sample-app:v1', { images: [], failures: [{ failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }] }))
+      .toBe('sample-app:v1: ImageNotFound (the request was admitted)');
+    const check = (res: Parameters<typeof pullAnswer>[1]): Check => ({
+      check: 'pull', account: NONPROD, expected: 'allowed', run: async () => pullAnswer('sample-app:v1', res),
+    });
+    const kms = await runCheck(check({ images: [], failures: [{ failureCode: 'KmsError', failureReason: 'The KMS key is disabled' }] }), false);
+    expect([kms.got, kms.evidence]).toEqual(['error', 'UnexpectedAnswer: ecr:BatchGetImage sample-app:v1: KmsError The KMS key is disabled']);
+    expect((await runCheck(check({}), false)).evidence).toBe('UnexpectedAnswer: ecr:BatchGetImage sample-app:v1: neither an image nor a failure');
+  });
+
+  test('with role narrowing, a target\'s own profile is refused a pull and a token; admitted, it is a miss', async () => {
+    const ok = await runAll(checksFor(fakeAws(), targets, [PROD]));
+    const own = ok.filter((r) => r.check.includes('own profile'));
+    expect(own.map((r) => [r.check, r.expected, verdictOf(r)])).toEqual([
+      [`prod ${PROD}'s own profile (not a listed role) pulls v1 from ${REPOSITORY} and is refused`, 'denied', 'pass'],
+      [`prod ${PROD}'s own profile (not a listed role) asks for a CodeArtifact token for cicd and is refused`, 'denied', 'pass'],
+    ]);
+    expect(ok).toHaveLength(12);
+    expect(missed(await runAll(checksFor(fakeAws({ ownAdmitted: [PROD] }), targets, [PROD])))).toEqual(own.map((r) => r.check));
+    // Refusals of the own profile after the build role itself failed prove nothing.
+    const blocked = await runAll(checksFor(fakeAws({ pullRefused: [PROD], tokenRefused: [PROD] }), [targets[1]], [PROD]));
+    expect(blocked.filter((r) => r.check.includes('own profile')).map((r) => [r.got, verdictOf(r)])).toEqual([['error', 'MISS'], ['error', 'MISS']]);
+  });
+
+  test('the probe\'s answer: a refusal it was given is a refusal; a probe that failed itself is an error', async () => {
+    const check = (functionError: string | undefined, payload: string): Check => ({
+      check: 'probe', account: NONPROD, expected: 'denied', run: async () => probeAnswer('cicd-verify-probe-run1', functionError, payload).evidence ?? '',
+    });
+    const denied = await runCheck(check(undefined, JSON.stringify({
+      ok: false, name: 'AccessDeniedException', message: 'An error occurred (AccessDeniedException) when calling the InitiateLayerUpload operation',
+    })), false);
+    expect([denied.got, verdictOf(denied)]).toEqual(['denied', 'pass']);
+    expect(denied.evidence).toBe('AccessDeniedException: An error occurred (AccessDeniedException) when calling the InitiateLayerUpload operation');
+    const admitted = await runCheck(check(undefined, JSON.stringify({ ok: true, evidence: 'layer upload u-1 initiated' })), false);
+    expect([admitted.got, admitted.evidence]).toEqual(['allowed', 'layer upload u-1 initiated']);
+    const crashed = await runCheck(check('Unhandled', '{"errorMessage": "AccessDenied while importing"}'), false);
+    expect([crashed.got, verdictOf(crashed)]).toEqual(['error', 'MISS']);
+    expect(crashed.evidence).toBe('PreconditionError: the probe cicd-verify-probe-run1 failed (Unhandled): {"errorMessage": "AccessDenied while importing"}');
+  });
+
+  test('the probe\'s Python code makes the call asked for with the role\'s credentials and reports AWS\'s answer or refusal', () => {
+    // boto3 stands in: ECR says the tag has no image and refuses the upload; CodeArtifact gives a
+    // token and an endpoint and refuses the publish. Each call's arguments are recorded.
+    const dir = mkdtempSync(join(tmpdir(), 'cicd-verify-probe-'));
+    try {
+      writeFileSync(join(dir, 'index.py'), PROBE_CODE);
+      writeFileSync(join(dir, 'boto3.py'), [
+        'import datetime, json',
+        'calls = []',
+        'class ClientError(Exception):',
+        '    def __init__(self, code, op):',
+        '        super().__init__("An error occurred (%s) when calling the %s operation: not authorized" % (code, op))',
+        '        self.response = {"Error": {"Code": code}}',
+        'class Client:',
+        '    def __getattr__(self, name):',
+        '        def call(**kwargs):',
+        '            calls.append([name, {k: (v.decode() if isinstance(v, bytes) else v) for k, v in kwargs.items()}])',
+        '            if name == "batch_get_image":',
+        '                return {"images": [], "failures": [{"imageId": {"imageTag": "v1"}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}]}',
+        '            if name == "get_authorization_token":',
+        '                return {"authorizationToken": "SECRET", "expiration": datetime.datetime(2026, 11, 30, 22, 0)}',
+        '            if name == "get_repository_endpoint":',
+        '                return {"repositoryEndpoint": "https://cicd-111111111111.d.codeartifact.eu-west-1.amazonaws.com/npm/packages/"}',
+        '            raise ClientError("AccessDeniedException", name)',
+        '        return call',
+        'def client(service):',
+        '    return Client()',
+      ].join('\n'));
+      const events = [
+        { action: 'pull', registry: '111111111111', repository: 'sample-app', tag: 'v1' },
+        { action: 'push', registry: '111111111111', repository: 'sample-app' },
+        { action: 'token', domain: 'cicd', owner: '111111111111', repo: 'packages' },
+        { action: 'endpoint', domain: 'cicd', owner: '111111111111', repo: 'packages' },
+        { action: 'publish', domain: 'cicd', owner: '111111111111', repo: 'packages', run: 'run1' },
+      ];
+      const script = 'import json, sys, index, boto3\nout = [index.handler(e, None) for e in json.loads(sys.argv[1])]\nprint(json.dumps({"out": out, "calls": boto3.calls}))';
+      const r = spawnSync('python3', ['-c', script, JSON.stringify(events)], { cwd: dir, encoding: 'utf-8', timeout: 30_000 });
+      expect(r.error).toBeUndefined(); // python3 runs the probe's code, as Lambda's python3.12 runtime does
+      expect(r.stderr).toBe('');
+      const { out, calls } = JSON.parse(r.stdout) as { out: ProbeAnswerLike[]; calls: Array<[string, Record<string, unknown>]> };
+      const answers = out.map((o) => JSON.stringify(o));
+      expect(pullAnswer('sample-app:v1', probeAnswer('p', undefined, answers[0]).answer!)).toBe('sample-app:v1: ImageNotFound (the request was admitted)');
+      expect(() => probeAnswer('p', undefined, answers[1])).toThrow(expect.objectContaining({ name: 'AccessDeniedException' }));
+      expect(probeAnswer('p', undefined, answers[2]).evidence).toBe('a token for cicd until 2026-11-30T22:00:00');
+      expect(answers[2]).not.toContain('SECRET');
+      expect(probeAnswer('p', undefined, answers[3]).evidence).toBe('https://cicd-111111111111.d.codeartifact.eu-west-1.amazonaws.com/npm/packages/');
+      expect(() => probeAnswer('p', undefined, answers[4])).toThrow(expect.objectContaining({ name: 'AccessDeniedException' }));
+      expect(calls.map(([name]) => name)).toEqual(['batch_get_image', 'initiate_layer_upload', 'get_authorization_token', 'get_repository_endpoint', 'publish_package_version']);
+      expect(calls[0][1]).toEqual({ registryId: '111111111111', repositoryName: 'sample-app', imageIds: [{ imageTag: 'v1' }] });
+      expect(calls[2][1]).toEqual({ domain: 'cicd', domainOwner: '111111111111', durationSeconds: 900 });
+      expect(calls[3][1]).toEqual({ domain: 'cicd', domainOwner: '111111111111', repository: 'packages', format: 'npm' });
+      expect(calls[4][1]).toMatchObject({
+        domain: 'cicd',
+        domainOwner: '111111111111',
+        repository: 'packages',
+        format: 'generic',
+        packageVersion: 'run1',
+        assetContent: 'cicd verify run1',
+        // sha256 of "cicd verify run1"
+        assetSHA256: createHash('sha256').update('cicd verify run1').digest('hex'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+type ProbeAnswerLike = Record<string, unknown>;
