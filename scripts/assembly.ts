@@ -45,6 +45,7 @@ export function appContext(options: Options, accounts: Record<AccountName, strin
   if (options.imageRepositories) context.imageRepositories = options.imageRepositories;
   if (options.cdkAssets) context.cdkAssets = 'true';
   if (options.packages) context.packages = 'true';
+  if (options.regions) context.regions = options.regions;
   return context;
 }
 
@@ -60,7 +61,7 @@ export function synthesize(options: Options, accounts: Record<AccountName, strin
   buildBaseline(app, config);
   const asm = app.synth();
   const kindOf = (name: string): StackKind => {
-    if (name === STORE_STACK) return 'store';
+    if (name === STORE_STACK || name.startsWith(`${STORE_STACK}-`)) return 'store';
     if (name === SETTINGS_STACK) return 'settings';
     if (name === PIPELINE_STACK) return 'pipeline';
     if (name === SAMPLE_APP_STACK) return 'sample-app';

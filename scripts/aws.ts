@@ -146,6 +146,18 @@ export function connections(options: Options, accounts: Record<AccountName, stri
   return map;
 }
 
+/**
+ * The connection for a stack: its account's, in the stack's own region when the stack names
+ * one (a store of another region, `--regions`), else the account's.
+ */
+export function connectionFor(
+  conns: Map<string, Connection>, stack: { readonly name: string; readonly account: string; readonly region: string },
+): Connection {
+  const c = conns.get(stack.account);
+  if (!c) throw new Error(`no credentials for account ${stack.account} of stack ${stack.name}`);
+  return /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(stack.region) && stack.region !== c.region ? { ...c, region: stack.region } : c;
+}
+
 /** The environment of a CDK CLI process for one account. */
 export function cliEnv(c: Connection): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_NO_WARNINGS: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' };

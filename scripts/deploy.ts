@@ -12,7 +12,7 @@
  *   npx projen deploy [--layout single] [--narrowing role-ids] [--cicd-profile P --nonprod-profile P --prod-profile P]
  */
 import { Assembly, RoleIds, roleIdsFromOutputs, StackInfo, synthesize } from './assembly';
-import { cdk, Connection, connections, describeStack, outputsOf, resolveAccounts } from './aws';
+import { cdk, Connection, connectionFor, connections, describeStack, outputsOf, resolveAccounts } from './aws';
 import { Emulator, emulatorPlan } from './emulator';
 import { Options, parseOptions, runMain } from './options';
 import { printReadBack, readBack } from './readback';
@@ -71,11 +71,7 @@ export interface DeployResult {
 export async function deploy(options: Options, emulator?: Emulator): Promise<DeployResult> {
   const accounts = await resolveAccounts(options);
   const conns = connections(options, accounts, emulator?.endpoint);
-  const conn = (s: StackInfo) => {
-    const c = conns.get(s.account);
-    if (!c) throw new Error(`no credentials for account ${s.account} of stack ${s.name}`);
-    return c;
-  };
+  const conn = (s: StackInfo) => connectionFor(conns, s);
   const where = emulator ? `the emulator (${emulator.endpoint})` : 'AWS';
   console.log(`Deploying the ${options.layout} baseline (narrowing: ${options.narrowing}) to ${where}, region ${options.region}`);
 
@@ -84,7 +80,10 @@ export async function deploy(options: Options, emulator?: Emulator): Promise<Dep
   console.log(`  synthesized ${asm.stacks.length} stacks (${seconds(started)})`);
   // A stack the emulator cannot take fails here, before anything is deployed.
   if (emulator) for (const s of asm.stacks.filter((x) => x.kind !== 'pipeline' && x.kind !== 'sample-app')) emulatorPlan(s, emulator.resourceTypes, false);
-  for (const c of conns.values()) await bootstrap(c, options.bootstrap);
+  // Every account, in every region a stack of it names (a store of another region, `--regions`).
+  const environments = new Map([...conns.values()].map((c) => [`${c.account}/${c.region}`, c]));
+  for (const s of asm.stacks.filter((x) => conns.has(x.account))) environments.set(`${s.account}/${conn(s).region}`, conn(s));
+  for (const c of environments.values()) await bootstrap(c, options.bootstrap);
 
   const deployed: Deployed[] = [];
   const byKind = (a: Assembly, kind: StackInfo['kind']) => a.stacks.filter((s) => s.kind === kind);

@@ -18,7 +18,7 @@ import { DescribeKeyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/clie
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Assembly, StackInfo } from './assembly';
-import { awsClient, Connection, connections, describeStack, resolveAccounts } from './aws';
+import { awsClient, Connection, connectionFor, connections, describeStack, resolveAccounts } from './aws';
 import { parseOptions, runMain } from './options';
 import { formatMs } from './process';
 import { seconds, table } from './table';
@@ -123,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     const statuses: string[][] = [];
     const remains: Remains[] = [];
     for (const s of stacks) {
-      const r = await deleteStack(s, conns.get(s.account)!);
+      const r = await deleteStack(s, connectionFor(conns, s));
       statuses.push([s.name, s.account, s.region, r.status]);
       remains.push(...r.resources);
     }
@@ -133,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     const rows: string[][] = [];
     let failures = 0;
     for (const r of remains) {
-      const there = await exists(r.type, r.physicalId, conns.get(r.stack.account)!);
+      const there = await exists(r.type, r.physicalId, connectionFor(conns, r.stack));
       const expected = r.retain ? 'kept' : 'deleted';
       const found = there === undefined ? 'not checked' : there ? 'kept' : 'deleted';
       const ok = there === undefined || found === expected;

@@ -44,6 +44,8 @@ export interface Options {
   readonly sampleApp?: boolean;
   /** The store's central bucket for CDK assets and its publishing role (`--cdk-assets`), passed to the reference app as `cdkAssets`. */
   readonly cdkAssets: boolean;
+  /** Every region the store serves (`--regions eu-west-1,us-east-1`), passed to the reference app as `regions`: a store stack in each other region. */
+  readonly regions?: string;
   /** A CodeArtifact domain and repository in the store (`--packages`), passed to the reference app as `packages=true`. */
   readonly packages?: boolean;
 }
@@ -73,6 +75,8 @@ const USAGE = `Options:
                                      targets directly, with the pipeline's parameters (default: no)
   --cdk-assets                       the store's central bucket for CDK assets and its publishing role,
                                      for apps synthesized with CicdStackSynthesizer (default off)
+  --regions R1,R2                    every region the store serves, --region first: a store stack (with its
+                                     settings) in each other region of the CICD account (default --region only)
   --packages                         a CodeArtifact domain and repository in the store (default none; the emulator has no CodeArtifact)`;
 
 /** Parses `argv`; exits with the usage on `--help`, throws on anything unknown. */
@@ -80,7 +84,7 @@ export function parseOptions(argv: string[]): Options {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const valued = [
-    'layout', 'narrowing', 'region', 'state-dir', 'port', 'image-repositories',
+    'layout', 'narrowing', 'region', 'state-dir', 'port', 'image-repositories', 'regions',
     ...ACCOUNT_NAMES.map((a) => `${a}-account`), ...ACCOUNT_NAMES.map((a) => `${a}-profile`),
   ];
   const booleans = ['fresh', 'expect-no-changes', 'readback', 'no-readback', 'pipeline', 'no-pipeline', 'no-bootstrap', 'sample-app', 'cdk-assets', 'packages', 'help'];
@@ -137,6 +141,7 @@ export function parseOptions(argv: string[]): Options {
     pipeline: tri('pipeline', 'no-pipeline'),
     bootstrap: !flags.has('no-bootstrap'),
     imageRepositories: values.get('image-repositories'),
+    regions: values.get('regions'),
     sampleApp: flags.has('sample-app'),
     cdkAssets: flags.has('cdk-assets'),
     packages: flags.has('packages') || undefined,

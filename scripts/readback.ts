@@ -46,7 +46,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackInfo } from './assembly';
-import { awsClient, Connection, connections, describeStack, describeStackWith, resolveAccounts } from './aws';
+import { awsClient, Connection, connectionFor, connections, describeStack, describeStackWith, resolveAccounts } from './aws';
 import { MINISTACK_VERSION, unsupportedTypes } from './emulator';
 import { parseOptions, runMain } from './options';
 import { contains, firstDifference, Resolver, sameJson, Unresolvable } from './resolve';
@@ -99,7 +99,7 @@ export interface Clients {
 
 const clientsCache = new Map<string, Clients>();
 function clientsFor(c: Connection): Clients {
-  const key = `${c.account}/${c.endpoint ?? c.profile}`;
+  const key = `${c.account}/${c.region}/${c.endpoint ?? c.profile}`;
   if (!clientsCache.has(key)) {
     clientsCache.set(key, {
       cfn: awsClient(CloudFormationClient, c),
@@ -427,7 +427,7 @@ export async function readBack(
 ): Promise<Row[]> {
   const rows: Row[] = [];
   for (const info of stacks) {
-    const c = conns.get(info.account)!;
+    const c = connectionFor(conns, info);
     const clients = clientsOf(c);
     const row = (resource: string, property: string, result: Result, detail = '') => rows.push({ account: info.account, stack: info.name, resource, property, result, detail });
     const stack = await describeStackWith(clients.cfn, info.name);
@@ -562,7 +562,7 @@ export async function main(argv: string[]): Promise<number> {
     const present: StackInfo[] = [];
     for (const s of asm.stacks) {
       if (s.kind === 'sample-app') continue;
-      if (await describeStack(conns.get(s.account)!, s.name)) {present.push(s);} else if (s.kind === 'pipeline' && emulator && unsupportedTypes(s.template, emulator.resourceTypes).length > 0) {
+      if (await describeStack(connectionFor(conns, s), s.name)) {present.push(s);} else if (s.kind === 'pipeline' && emulator && unsupportedTypes(s.template, emulator.resourceTypes).length > 0) {
         console.log(`${s.name}: not deployed (the emulator lacks ${unsupportedTypes(s.template, emulator.resourceTypes).join(', ')}), not read back`);
       } else {present.push(s);} // reported as not deployed
     }

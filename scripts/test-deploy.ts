@@ -14,7 +14,7 @@ import { seconds, table } from './table';
 
 const scenarios: Array<{ name: string; args: string[] }> = [
   { name: 'three-account, role-ids, container images', args: ['--narrowing', 'role-ids', '--image-repositories', 'sample-app', '--sample-app'] },
-  { name: 'single-account, role-ids', args: ['--layout', 'single', '--narrowing', 'role-ids'] },
+  { name: 'single-account, role-ids, two regions', args: ['--layout', 'single', '--narrowing', 'role-ids', '--regions', 'eu-west-1,us-east-1'] },
 ];
 
 /** One command of a scenario may take this long (the emulator answers in seconds). */
