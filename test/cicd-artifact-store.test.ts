@@ -4,24 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { largestN, succeeds } from '../scripts/largest-n';
 import { CicdArtifactStore, CicdArtifactStoreProps, TargetAccount } from '../src';
-
-const CICD = { account: '111111111111', region: 'eu-west-1' };
-const NONPROD: TargetAccount = { name: 'nonprod', accountId: '222222222222' };
-const PROD: TargetAccount = { name: 'prod', accountId: '777777777777' };
+import { CICD, NONPROD, PROD, root, storeStack } from './util/store-stack';
 
 /** Env-agnostic: account and region known only at deploy time. */
 const AGNOSTIC = {};
-
-function storeStack(props: CicdArtifactStoreProps, env: { account?: string; region?: string } = CICD) {
-  const app = new App();
-  const stack = new Stack(app, 'Cicd', { env });
-  const store = new CicdArtifactStore(stack, 'Store', props);
-  return { app, stack, store, template: Template.fromStack(stack) };
-}
-
-function root(account: string) {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]] };
-}
 
 /** The statements of the bucket policy of the bucket whose logical ID starts with `prefix`. */
 function bucketStatements(template: Template, prefix: string): any[] {

@@ -3,23 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { largestN, succeeds } from '../scripts/largest-n';
-import { CicdArtifactStore, CicdArtifactStoreProps, CicdSettings, CrossAccountPipelineRoles, TargetAccount } from '../src';
+import { CicdArtifactStore, CicdArtifactStoreProps, CicdSettings, CrossAccountPipelineRoles } from '../src';
+import { CICD, NONPROD, PROD, root, storeStack } from './util/store-stack';
 import { PAGE_QUOTA, REPOSITORY_ARNS_PER_PAGE, repositoryArnPages } from '../src/private/naming';
-
-const CICD = { account: '111111111111', region: 'eu-west-1' };
-const NONPROD: TargetAccount = { name: 'nonprod', accountId: '222222222222' };
-const PROD: TargetAccount = { name: 'prod', accountId: '777777777777' };
-
-function storeStack(props: CicdArtifactStoreProps, env: { account?: string; region?: string } = CICD) {
-  const app = new App();
-  const stack = new Stack(app, 'Cicd', { env });
-  const store = new CicdArtifactStore(stack, 'Store', props);
-  return { app, stack, store, template: Template.fromStack(stack) };
-}
-
-function root(account: string) {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]] };
-}
 
 function repositoryStatements(template: Template, name: string): any[] {
   const repos = Object.values(template.findResources('AWS::ECR::Repository', { Properties: { RepositoryName: name } })) as any[];

@@ -8,26 +8,10 @@ import {
   CicdSettings,
   CrossAccountPipelineRoles,
   PackageUpstream,
-  TargetAccount,
 } from '../src';
+import { CICD, NONPROD, PROD, root, storeStack } from './util/store-stack';
 
-const CICD = { account: '111111111111', region: 'eu-west-1' };
-const NONPROD: TargetAccount = { name: 'nonprod', accountId: '222222222222' };
-const PROD: TargetAccount = { name: 'prod', accountId: '777777777777' };
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-
-function storeStack(props: CicdArtifactStoreProps, env: { account?: string; region?: string } = CICD) {
-  const app = new App();
-  const stack = new Stack(app, 'Cicd', { env });
-  const store = new CicdArtifactStore(stack, 'Store', props);
-  // Synthesized on first use, so that a test may add to the stack first.
-  let template: Template | undefined;
-  return { app, stack, store, get template() { return template ??= Template.fromStack(stack); } };
-}
-
-function root(account: string) {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]] };
-}
 
 function joined(text: string) {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, text]] };
